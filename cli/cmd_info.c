@@ -1,0 +1,205 @@
+/* cmd_info.c: `gpupack info`: what a trace holds. */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "common/format.h"
+#include "common/store.h"
+
+static void info_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: gpupack info [options] TRACE...\n"
+            "\n"
+            "Shows what a gpupack trace holds: where it came from, whether it is complete,\n"
+            "its processes and devices, record counts, time span and lost records.\n"
+            "\n"
+            "Options:\n"
+            "  -h, --help   show this help\n");
+}
+
+static void print_created(gp_trace *t)
+{
+    char *created = gp_trace_meta(t, "created_wall_ns"), when[64] = "?";
+
+    if (created) {
+        time_t s = (time_t)(strtoll(created, NULL, 10) / 1000000000);
+        struct tm tm;
+        if (localtime_r(&s, &tm))
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    }
+    printf("  created     %s\n", when);
+    free(created);
+}
+
+static int print_processes(gp_trace *t, gp_error *err)
+{
+    gp_iter *it = gp_trace_iter(t, GP_KIND_PROCESS, NULL, err);
+    gp_record r;
+    int rc, n = 0;
+
+    if (!it)
+        return -1;
+    while ((rc = gp_iter_next(it, &r, err)) > 0) {
+        const gp_process *p = &r.u.process;
+        char end[48];
+
+        if (p->end_reason == GP_END_EXITED)
+            snprintf(end, sizeof end, "exit %d", p->exit_status);
+        else if (p->end_reason == GP_END_SIGNALED)
+            snprintf(end, sizeof end, "killed by signal %d", p->signal);
+        else if (p->end_reason == GP_END_LOST)
+            snprintf(end, sizeof end, "lost (killed?)");
+        else
+            snprintf(end, sizeof end, "end unknown");
+        printf("  %s %7" PRIu32 "  %s (%s)\n", n++ ? "           " : "process    ", p->pid,
+               gp_trace_string(t, p->cmdline), end);
+    }
+    gp_iter_free(it);
+    return rc;
+}
+
+static int print_devices(gp_trace *t, gp_error *err)
+{
+    gp_iter *it = gp_trace_iter(t, GP_KIND_DEVICE, NULL, err);
+    gp_record r;
+    int rc, n = 0;
+
+    if (!it)
+        return -1;
+    while ((rc = gp_iter_next(it, &r, err)) > 0) {
+        const gp_device *d = &r.u.device;
+        printf("  %s %7d  %s (sm_%d%d, %d SMs)\n", n++ ? "           " : "device     ", d->id,
+               gp_trace_string(t, d->name), d->cc_major, d->cc_minor, d->sm_count);
+    }
+    gp_iter_free(it);
+    return rc;
+}
+
+static int print_counts(gp_trace *t, gp_error *err)
+{
+    int64_t first = INT64_MAX, last = INT64_MIN, n, f, l;
+    char buf[64];
+    int any = 0;
+
+    printf("  records    ");
+    for (int k = GP_KIND_KERNEL; k < GP_KIND_COUNT; k++) {
+        if (gp_trace_count(t, k, NULL, &n, err) != GP_OK)
+            return -1;
+        if (n == 0)
+            continue;
+        printf(" %s %s", gp_kind_name(k), gp_fmt_count(buf, sizeof buf, n));
+        any = 1;
+    }
+    printf("%s\n", any ? "" : " none");
+    for (int k = GP_KIND_KERNEL; k <= GP_KIND_SYNC; k++) {
+        if (gp_trace_time_range(t, k, &f, &l, &n, err) != GP_OK)
+            return -1;
+        if (n && f < first)
+            first = f;
+        if (n && l > last)
+            last = l;
+    }
+    if (first <= last)
+        printf("  GPU span    %s (first to last GPU activity)\n",
+               gp_fmt_ns(buf, sizeof buf, last - first));
+    return 0;
+}
+
+static int print_dropped(gp_trace *t, gp_error *err)
+{
+    uint64_t by_source[8] = { 0 }, total = 0;
+    gp_iter *it = gp_trace_iter(t, GP_KIND_DROPPED, NULL, err);
+    gp_record r;
+    char buf[32];
+    int rc;
+
+    if (!it)
+        return -1;
+    while ((rc = gp_iter_next(it, &r, err)) > 0) {
+        int s = r.u.dropped.source;
+        by_source[s >= 0 && s < 8 ? s : 0] += r.u.dropped.count;
+        total += r.u.dropped.count;
+    }
+    gp_iter_free(it);
+    if (rc < 0)
+        return -1;
+    if (!total) {
+        printf("  lost        none\n");
+        return 0;
+    }
+    printf("  lost        %s records:", gp_fmt_count(buf, sizeof buf, (int64_t)total));
+    for (int s = 0; s < 8; s++)
+        if (by_source[s])
+            printf(" %s %s", gp_drop_source_name(s),
+                   gp_fmt_count(buf, sizeof buf, (int64_t)by_source[s]));
+    printf("\n");
+    return 0;
+}
+
+static int info_one(const char *path)
+{
+    gp_error err = { 0 };
+    gp_trace *t = gp_trace_open(path, &err);
+    char *ver, *source;
+    int rc = 0;
+
+    if (!t) {
+        fprintf(stderr, "gpupack info: %s\n", err.msg);
+        return gp_status_exit_code(err.code);
+    }
+    ver = gp_trace_meta(t, "gpupack_version");
+    source = gp_trace_meta(t, "source");
+    printf("%s\n", path);
+    printf("  format      gpupack trace v%d, written by gpupack %s, %s\n",
+           gp_trace_schema_version(t), ver ? ver : "?",
+           gp_trace_complete(t) ? "complete" : "cut short (the writer did not finish)");
+    printf("  source      %s\n", source ? source : "?");
+    print_created(t);
+    free(ver);
+    free(source);
+    if (print_processes(t, &err) < 0 || print_devices(t, &err) < 0 ||
+        print_counts(t, &err) < 0 || print_dropped(t, &err) < 0) {
+        fflush(stdout);
+        fprintf(stderr, "gpupack info: %s\n", err.msg);
+        rc = gp_status_exit_code(err.code);
+    }
+    gp_trace_close(t);
+    return rc;
+}
+
+static int info_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c, worst = 0;
+
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            info_usage(stdout);
+            return CLI_EXIT_OK;
+        }
+        return cli_usage_error("info", "unknown option '%s'", argv[optind - 1]);
+    }
+    if (optind >= argc)
+        return cli_usage_error("info", "no trace given");
+    for (int i = optind; i < argc; i++) {
+        int rc = info_one(argv[i]);
+        if (rc > worst)
+            worst = rc;
+    }
+    return worst;
+}
+
+const cli_command cli_cmd_info = {
+    "info", "show what a trace holds", info_run, info_usage,
+};
