@@ -20,7 +20,7 @@ typedef struct strdef {
 
 struct gp_batch {
     uint32_t wire_version, pid;
-    uint64_t seq;
+    uint64_t seq, ops_issued, ops_recorded;
     vec recs[GP_KIND_COUNT];
     strdef *strs;
     size_t n_strs, cap_strs;
@@ -66,7 +66,21 @@ void gp_batch_clear(gp_batch *b)
     b->n_strs = 0;
     gp_buf_reset(&b->text);
     b->wire_version = b->pid = 0;
-    b->seq = 0;
+    b->seq = b->ops_issued = b->ops_recorded = 0;
+}
+
+void gp_batch_set_progress(gp_batch *b, uint64_t ops_issued, uint64_t ops_recorded)
+{
+    b->ops_issued = ops_issued;
+    b->ops_recorded = ops_recorded;
+}
+
+void gp_batch_progress(const gp_batch *b, uint64_t *ops_issued, uint64_t *ops_recorded)
+{
+    if (ops_issued)
+        *ops_issued = b->ops_issued;
+    if (ops_recorded)
+        *ops_recorded = b->ops_recorded;
 }
 
 void gp_batch_set_header(gp_batch *b, uint32_t wire_version, uint32_t pid, uint64_t seq)

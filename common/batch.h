@@ -31,6 +31,10 @@ void gp_batch_clear(gp_batch *b);
 void gp_batch_set_header(gp_batch *b, uint32_t wire_version, uint32_t pid, uint64_t seq);
 void gp_batch_header(const gp_batch *b, uint32_t *wire_version, uint32_t *pid, uint64_t *seq);
 
+/* Progress counters carried on the wire (see Batch.ops_issued). */
+void gp_batch_set_progress(gp_batch *b, uint64_t ops_issued, uint64_t ops_recorded);
+void gp_batch_progress(const gp_batch *b, uint64_t *ops_issued, uint64_t *ops_recorded);
+
 /* Appends a copy of the record. Returns 0, or -1 if out of memory. O(1) amortized. */
 int gp_batch_add(gp_batch *b, const gp_record *r);
 /* Defines string `id` for this batch (text copied; need not be NUL-terminated). */

@@ -90,6 +90,7 @@ gp_status gp_wire_encode_frame(gp_wire_enc *e, const gp_batch *b, gp_buf *out)
     batch.wire_version = version ? version : GP_WIRE_VERSION;
     batch.pid = pid;
     batch.seq = seq;
+    gp_batch_progress(b, &batch.ops_issued, &batch.ops_recorded);
 
     if (nstr) {
         static const Gpupack__StringDef init = GPUPACK__STRING_DEF__INIT;
@@ -202,6 +203,7 @@ gp_status gp_wire_decode(gp_wire_dec *d, const uint8_t *data, size_t len, gp_bat
         return gp_error_set(err, GP_ERR_INPUT,
                             "not a gpupack stream: batch without a wire version");
     gp_batch_set_header(b, pb->wire_version, pb->pid, pb->seq);
+    gp_batch_set_progress(b, pb->ops_issued, pb->ops_recorded);
     for (size_t i = 0; i < pb->n_strings; i++) {
         const char *t = pb->strings[i]->text ? pb->strings[i]->text : "";
         if (gp_batch_add_string(b, pb->strings[i]->id, t, strlen(t)) < 0)

@@ -34,6 +34,7 @@ static void round_trip_every_kind(void)
     uint64_t seq;
 
     gp_batch_set_header(in, GP_WIRE_VERSION, 4242, 17);
+    gp_batch_set_progress(in, 123456789012ull, 123456789000ull);
     for (int i = 0; i < 5; i++)
         gp_batch_add_string(in, ids[i], texts[i], strlen(texts[i]));
     for (int k = 0; k < GP_KIND_COUNT; k++)
@@ -46,6 +47,11 @@ static void round_trip_every_kind(void)
     is_int(decode_frame(d, &buf, out, &err), GP_OK, "decode: %s", err.msg);
     gp_batch_header(out, &ver, &pid, &seq);
     ok(ver == GP_WIRE_VERSION && pid == 4242 && seq == 17, "header survives");
+    {
+        uint64_t issued, recorded;
+        gp_batch_progress(out, &issued, &recorded);
+        ok(issued == 123456789012ull && recorded == 123456789000ull, "progress counters survive");
+    }
     is_int(gp_batch_string_count(out), 5, "five strings");
     for (size_t i = 0; i < 5; i++) {
         gp_strid id;
