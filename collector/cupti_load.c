@@ -120,7 +120,9 @@ int gp_cuda_bind(gp_cuda *d)
     SYM(d, h, DeviceGetName, "cuDeviceGetName", 1);
     SYM(d, h, DeviceTotalMem, "cuDeviceTotalMem_v2", 1);
     SYM(d, h, DeviceGetPCIBusId, "cuDeviceGetPCIBusId", 1);
-    SYM(d, h, DeviceGetUuid, "cuDeviceGetUuid", 0);
+    SYM(d, h, DeviceGetUuid, "cuDeviceGetUuid_v2", 0);
+    if (!d->DeviceGetUuid)
+        SYM(d, h, DeviceGetUuid, "cuDeviceGetUuid", 0);
     SYM(d, h, DeviceGet, "cuDeviceGet", 1);
     SYM(d, h, DriverGetVersion, "cuDriverGetVersion", 1);
     SYM(d, h, StreamGetPriority, "cuStreamGetPriority", 0);
