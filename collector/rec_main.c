@@ -1,0 +1,248 @@
+/* rec_main.c: `gpupack record`: the recorder's life from start to summary. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/store.h"
+#include "rec_internal.h"
+#include "rec_nvml.h"
+#include "recorder.h"
+
+#define GRACE_NS 2000000000LL /* after the job ends, how long its other processes get */
+
+static int sig_pipe[2] = { -1, -1 };
+
+/* Signal handlers only write to the self-pipe (async-signal-safe). */
+static void on_signal(int sig, siginfo_t *info, void *uc)
+{
+    unsigned char msg[2] = { (unsigned char)sig, (unsigned char)(info && info->si_code > 0) };
+    int saved = errno;
+
+    (void)uc;
+    if (write(sig_pipe[1], msg, sizeof msg) < 0)
+        (void)0;
+    errno = saved;
+}
+
+static int install_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD };
+    struct sigaction sa;
+
+    if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+        return -1;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_signal;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    return 0;
+}
+
+static void restore_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], SIG_DFL);
+    close(sig_pipe[0]);
+    close(sig_pipe[1]);
+}
+
+/* "gpupack-<cmd>-<n>.gpupack": the first name not taken. */
+static gp_writer *create_default(const char *cmd, char *path, size_t cap, gp_error *err)
+{
+    const char *base = strrchr(cmd, '/');
+    char clean[48];
+    size_t k = 0;
+
+    base = base ? base + 1 : cmd;
+    for (const char *p = base; *p && k + 1 < sizeof clean; p++)
+        clean[k++] = (char)((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                                    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'
+                                ? *p : '_');
+    clean[k] = '\0';
+    for (int n = 1; n < 100000; n++) {
+        gp_writer *w;
+        snprintf(path, cap, "gpupack-%s-%d.gpupack", k ? clean : "job", n);
+        w = gp_writer_create(path, 0, err);
+        if (w || err->code != GP_ERR_EXISTS)
+            return w;
+    }
+    return NULL;
+}
+
+static void join_args(char *const *argv, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    out[0] = '\0';
+    for (int i = 0; argv[i] && n + 1 < cap; i++)
+        n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? " " : "", argv[i]);
+}
+
+typedef struct run_state {
+    pid_t child;
+    int child_done, status, interrupts;
+    int64_t child_end_ns;
+} run_state;
+
+/* Handles what the self-pipe delivered. */
+static void drain_signals(run_state *rs, gp_recw *q)
+{
+    unsigned char msg[2];
+
+    while (read(sig_pipe[0], msg, sizeof msg) == (ssize_t)sizeof msg) {
+        int sig = msg[0], from_kernel = msg[1];
+
+        if (sig == SIGCHLD) {
+            int st;
+            pid_t p;
+            while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+                if (p != rs->child)
+                    continue;
+                rs->child_done = 1;
+                rs->status = st;
+                rs->child_end_ns = gp_now_ns();
+                gp_recw_child_ended(q, p, rs->child_end_ns, WIFEXITED(st),
+                                    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+            }
+            continue;
+        }
+        if (rs->child_done)
+            continue;
+        if (sig == SIGINT) {
+            rs->interrupts++;
+            if (rs->interrupts == 1 && !from_kernel)
+                kill(rs->child, SIGINT); /* sent with kill(): the job did not get it */
+            else if (rs->interrupts == 2) {
+                fprintf(stderr, "gpupack record: stopping the job (SIGTERM); the trace is being "
+                        "finished\n");
+                kill(rs->child, SIGTERM);
+            } else if (rs->interrupts >= 3) {
+                fprintf(stderr, "gpupack record: killing the job (SIGKILL)\n");
+                kill(rs->child, SIGKILL);
+            }
+        } else if (!from_kernel || sig != SIGQUIT) {
+            kill(rs->child, sig);
+        }
+    }
+}
+
+static int exit_code(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return 3;
+}
+
+int gp_record_run(const gp_record_opts *o)
+{
+    char path[4096], sock[256], collector[4096], cmdline[8192];
+    char env_inject[4200], env_nvtx[4200], env_sock[300];
+    char *extra[8];
+    int n_extra = 0, driver;
+    gp_error err = { 0 };
+    gp_writer *w;
+    gp_recw *q;
+    gp_rec_server *srv;
+    gp_rec_nvml *nvml = NULL;
+    gp_recw_stats stats;
+    run_state rs = { 0 };
+    int64_t t0;
+    gp_status st;
+
+    if (gp_rec_collector_path(collector, sizeof collector, &err) != GP_OK) {
+        fprintf(stderr, "gpupack record: %s\n", err.msg);
+        return gp_status_exit_code(err.code);
+    }
+    if (o->output) {
+        snprintf(path, sizeof path, "%s", o->output);
+        w = gp_writer_create(path, o->force ? GP_WRITER_OVERWRITE : 0, &err);
+        if (!w && err.code == GP_ERR_EXISTS)
+            snprintf(err.msg, sizeof err.msg, "%.400s already exists; use -f to overwrite it "
+                     "or -o to choose another name", path);
+    } else {
+        w = create_default(o->argv[0], path, sizeof path, &err);
+    }
+    if (!w) {
+        fprintf(stderr, "gpupack record: %s\n", err.msg);
+        return gp_status_exit_code(err.code);
+    }
+    q = gp_recw_start(w, 256u << 20);
+    if (!q) {
+        gp_writer_abandon(w);
+        fprintf(stderr, "gpupack record: out of memory\n");
+        return 3;
+    }
+    join_args(o->argv, cmdline, sizeof cmdline);
+    gp_recw_meta(q, "source", "record");
+    gp_recw_meta(q, "command", cmdline);
+    srv = gp_rec_server_new(q, sock, sizeof sock, &err);
+    if (!srv || install_signals() < 0) {
+        fprintf(stderr, "gpupack record: %s\n", srv ? strerror(errno) : err.msg);
+        gp_rec_server_free(srv);
+        gp_recw_finish(q, NULL, &err);
+        unlink(path);
+        return 3;
+    }
+    driver = gp_rec_have_driver();
+    if (!driver)
+        fprintf(stderr, "gpupack record: no NVIDIA driver on this machine (libcuda.so.1 not "
+                "found): the job runs unprofiled; the trace holds only its processes\n");
+    snprintf(env_inject, sizeof env_inject, "CUDA_INJECTION64_PATH=%s", collector);
+    snprintf(env_nvtx, sizeof env_nvtx, "NVTX_INJECTION64_PATH=%s", collector);
+    snprintf(env_sock, sizeof env_sock, "GPUPACK_SOCKET=%s", sock);
+    extra[n_extra++] = env_inject;
+    extra[n_extra++] = env_nvtx;
+    extra[n_extra++] = env_sock;
+    if (o->counters)
+        extra[n_extra++] = "GPUPACK_COUNTERS=1";
+    extra[n_extra] = NULL;
+    if (o->nvml_hz > 0)
+        nvml = gp_rec_nvml_start(q, o->nvml_hz);
+
+    t0 = gp_now_ns();
+    rs.child = gp_rec_spawn(o->argv, extra, &err);
+    if (rs.child < 0) {
+        fprintf(stderr, "gpupack record: %s\n", err.msg);
+        gp_rec_nvml_stop(nvml);
+        gp_rec_server_free(srv);
+        restore_signals();
+        gp_recw_finish(q, NULL, &err);
+        unlink(path);
+        return 127;
+    }
+    gp_recw_child_started(q, rs.child, cmdline, t0);
+
+    /* Serve until the job is done and its processes have closed (or the
+     * grace period after the job ended is over). */
+    for (;;) {
+        int open = gp_rec_server_poll(srv, sig_pipe[0], 100);
+        drain_signals(&rs, q);
+        if (rs.child_done && (open == 0 || gp_now_ns() - rs.child_end_ns > GRACE_NS))
+            break;
+    }
+    gp_rec_nvml_stop(nvml);
+    gp_rec_server_free(srv);
+    restore_signals();
+    st = gp_recw_finish(q, &stats, &err);
+    if (st != GP_OK) {
+        fprintf(stderr, "gpupack record: the trace %s is incomplete: %s\n", path, err.msg);
+        return exit_code(rs.status);
+    }
+    if (!o->quiet)
+        gp_rec_summary(path, cmdline, rs.child_end_ns - t0, rs.status, &stats);
+    return exit_code(rs.status);
+}

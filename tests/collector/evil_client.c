@@ -1,0 +1,126 @@
+/* evil_client.c: run under `gpupack record`, talks to the recorder's socket
+ * like a broken or malicious collector would:
+ *   1. a valid batch: hello + 2 kernels named "good_kernel"        (kept)
+ *   2. a frame whose payload is not protobuf                        (1 rejected)
+ *   3. a kernel naming string id 999, never defined                 (1 rejected)
+ *   4. a kernel ending before it starts                             (1 rejected)
+ *   5. a batch claiming to come from another pid                    (1 rejected)
+ *   6. a valid batch with 1 more kernel                              (kept)
+ *   7. a frame announcing 1 GiB                  (1 rejected, connection closed)
+ * so the trace must hold 3 kernels and 5 rejected records, and the recorder
+ * must survive. A second connection then sends half a frame and hangs up.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/batch.h"
+#include "common/frame.h"
+#include "common/wire.h"
+
+static int connect_to(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        perror("evil_client: connect");
+        exit(1);
+    }
+    return fd;
+}
+
+static void send_all(int fd, const void *p, size_t n)
+{
+    if (write(fd, p, n) != (ssize_t)n) {
+        perror("evil_client: write");
+        exit(1);
+    }
+}
+
+static void kernel(gp_batch *b, int64_t s, int64_t e, gp_strid name)
+{
+    gp_record r;
+    gp_record_init(&r, GP_KIND_KERNEL);
+    r.u.kernel.start_ns = s;
+    r.u.kernel.end_ns = e;
+    r.u.kernel.device = 0;
+    r.u.kernel.stream = 7;
+    r.u.kernel.name = name;
+    gp_batch_add(b, &r);
+}
+
+static void send_batch(int fd, gp_wire_enc *enc, gp_batch *b)
+{
+    gp_buf out = GP_BUF_INIT;
+    gp_wire_encode_frame(enc, b, &out);
+    send_all(fd, out.data, out.len);
+    gp_buf_free(&out);
+    gp_batch_clear(b);
+}
+
+int main(void)
+{
+    const char *path = getenv("GPUPACK_SOCKET");
+    gp_wire_enc *enc = gp_wire_enc_new();
+    gp_batch *b = gp_batch_new();
+    uint32_t pid = (uint32_t)getpid();
+    gp_record r;
+    int fd;
+
+    if (!path) {
+        fprintf(stderr, "evil_client: run me under gpupack record\n");
+        return 2;
+    }
+    fd = connect_to(path);
+
+    gp_batch_set_header(b, GP_WIRE_VERSION, pid, 1); /* 1 */
+    gp_batch_add_string(b, 1, "good_kernel", 11);
+    gp_record_init(&r, GP_KIND_PROCESS);
+    r.u.process.pid = pid;
+    r.u.process.start_ns = 1;
+    gp_batch_add(b, &r);
+    kernel(b, 100, 200, 1);
+    kernel(b, 300, 400, 1);
+    send_batch(fd, enc, b);
+
+    {
+        uint8_t junk[] = { 0x05, 0xff, 0xff, 0xff, 0xff, 0xff }; /* 2: length 5, junk */
+        send_all(fd, junk, sizeof junk);
+    }
+    gp_batch_set_header(b, GP_WIRE_VERSION, pid, 2); /* 3 */
+    kernel(b, 500, 600, 999);
+    send_batch(fd, enc, b);
+    gp_batch_set_header(b, GP_WIRE_VERSION, pid, 3); /* 4 */
+    kernel(b, 800, 700, 1);
+    send_batch(fd, enc, b);
+    gp_batch_set_header(b, GP_WIRE_VERSION, pid + 1, 4); /* 5 */
+    kernel(b, 900, 950, 1);
+    send_batch(fd, enc, b);
+    gp_batch_set_header(b, GP_WIRE_VERSION, pid, 5); /* 6 */
+    kernel(b, 1000, 1100, 1);
+    send_batch(fd, enc, b);
+    {
+        uint8_t hdr[GP_VARINT_MAX]; /* 7 */
+        size_t h = gp_varint_put(hdr, 1u << 30);
+        send_all(fd, hdr, h);
+    }
+    close(fd);
+
+    fd = connect_to(path); /* half a frame, then hang up */
+    {
+        uint8_t half[] = { 0x40, 0x08, 0x01 };
+        send_all(fd, half, sizeof half);
+    }
+    close(fd);
+    gp_batch_free(b);
+    gp_wire_enc_free(enc);
+    printf("evil_client: done\n");
+    return 0;
+}

@@ -1,0 +1,72 @@
+#!/bin/bash
+# record.sh: `gpupack record` without a GPU: exit codes, names, signals,
+# kills, a hostile peer on the socket.
+. "$GP_SRCDIR/tests/lib.sh"
+cd "$T" || exit 1
+EVIL="$GP_BUILDDIR/tests/collector/evil_client"
+has_driver=0
+ldconfig -p 2>/dev/null | grep -q 'libcuda.so.1 ' && has_driver=1
+
+run gpupack record
+is "$rc" 2 "no command: exit 2"
+like "$err" "no command to run" "says so"
+run gpupack record --nvml-hz fast -- true
+is "$rc" 2 "bad --nvml-hz: exit 2"
+
+run gpupack record -q -- true
+is "$rc" 0 "a job that does not use CUDA: exit 0"
+ok "$([ -f gpupack-true-1.gpupack ]; echo $?)" "default trace name gpupack-true-1.gpupack"
+if [ $has_driver = 0 ]; then
+    is "$(printf '%s\n' "$err" | grep -c 'no NVIDIA driver')" 1 "no driver: said in exactly one line"
+else
+    skip "this machine has a driver"
+fi
+run gpupack record -q -- true
+ok "$([ -f gpupack-true-2.gpupack ]; echo $?)" "a second run does not overwrite: gpupack-true-2.gpupack"
+run gpupack info gpupack-true-1.gpupack
+like "$out" "true (exit 0)" "the job's process and exit status are in the trace"
+like "$out" "complete" "the trace is complete"
+
+run gpupack record -q -- sh -c 'exit 3'
+is "$rc" 3 "the job's exit status 3 is record's"
+run gpupack record -q -o t.gpupack -- true
+is "$rc" 0 "-o names the trace"
+run gpupack record -q -o t.gpupack -- true
+is "$rc" 2 "an existing -o file is not overwritten: exit 2"
+like "$err" "t.gpupack already exists; use -f" "and says how"
+run gpupack record -q -f -o t.gpupack -- true
+is "$rc" 0 "-f overwrites"
+
+run gpupack record -q -o nocmd.gpupack -- ./no-such-program
+is "$rc" 127 "a command that cannot run: exit 127"
+like "$err" "cannot run './no-such-program': No such file or directory" "names it and why"
+ok "$([ ! -e nocmd.gpupack ]; echo $?)" "no trace is left behind"
+
+# The job kills itself with SIGKILL: record exits 128+9 and the trace says so.
+run gpupack record -o killed.gpupack -- sh -c 'kill -9 $$'
+is "$rc" 137 "a job killed by SIGKILL: exit 137"
+like "$err" "killed by signal 9" "the summary says how the job ended"
+run gpupack info killed.gpupack
+like "$out" "killed by signal 9" "and so does the trace"
+
+# SIGTERM to the recorder reaches the job; the trace is still finished.
+$GP_RUN "$GPUPACK" record -q -o term.gpupack -- \
+    sh -c 'trap "exit 42" TERM; touch started; while :; do sleep 0.05; done' >/dev/null 2>&1 &
+rec=$!
+for _ in $(seq 100); do [ -f started ] && break; sleep 0.1; done
+kill -TERM $rec
+wait $rec
+is "$?" 42 "SIGTERM to record is forwarded; the job's own exit status comes back"
+run gpupack info term.gpupack
+like "$out" "(exit 42)" "the trace is finished and holds the status"
+
+# A hostile or broken peer on the socket.
+run gpupack record -o evil.gpupack -- "$EVIL"
+is "$rc" 0 "the recorder survives a hostile peer"
+like "$err" "rejected a malformed batch" "it says what it rejected"
+like "$err" "over the 16777216-byte limit" "an oversized frame closes that connection"
+run gpupack info evil.gpupack
+like "$out" "kernel 3" "the 3 valid kernels are kept"
+like "$out" "rejected 5" "the 5 bad records are counted as rejected"
+
+done_testing
