@@ -1,32 +1,101 @@
-/* cmd_import.c: `gpupack import`: other profilers' traces to gpupack traces. */
+/* cmd_import.c: `gpupack import`: other formats to gpupack traces. */
 #include "config.h"
 
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
-#include "stub.h"
+#include "collector/spool.h"
+#include "common/format.h"
+#include "common/store.h"
 
 static void import_usage(FILE *out)
 {
     fprintf(out,
             "usage: gpupack import [options] FILE -o TRACE\n"
             "\n"
-            "Converts a PyTorch profiler (Kineto) JSON or JSON.gz trace, an Nsight Systems\n"
-            "SQLite export, or a collector spool file into a gpupack trace. analyze and\n"
-            "report also read the first two directly.\n"
+            "Converts into a gpupack trace: a collector spool file (.gpspool, written by a\n"
+            "process that could not reach gpupack record), a PyTorch profiler (Kineto)\n"
+            "JSON or JSON.gz trace, or an Nsight Systems SQLite export. analyze and report\n"
+            "also read the last two directly.\n"
             "\n"
             "Options:\n"
-            "  -o, --output TRACE   trace to write\n"
+            "  -o, --output TRACE   trace to write (required)\n"
             "  -f, --force          overwrite TRACE if it exists\n"
             "  -h, --help           show this help\n"
             "\n"
             "Example:\n"
-            "  gpupack import trace.json.gz -o run.gpupack\n");
+            "  gpupack import gpupack-1234.gpspool -o run.gpupack\n");
+}
+
+static int import_spool(const char *in, const char *out, int force)
+{
+    gp_error err = { 0 };
+    gp_spool_stats st;
+    gp_writer *w = gp_writer_create(out, force ? GP_WRITER_OVERWRITE : 0, &err);
+    char a[32];
+
+    if (!w) {
+        fprintf(stderr, "gpupack import: %s\n", err.msg);
+        return gp_status_exit_code(err.code);
+    }
+    if (gp_spool_import(in, w, &st, &err) != GP_OK) {
+        fprintf(stderr, "gpupack import: %s\n", err.msg);
+        return gp_status_exit_code(err.code);
+    }
+    fprintf(stderr, "gpupack import: %s -> %s: %s records", in, out,
+            gp_fmt_count(a, sizeof a, (int64_t)st.records));
+    if (st.rejected)
+        fprintf(stderr, ", %llu rejected as malformed", (unsigned long long)st.rejected);
+    fprintf(stderr, "%s\n", st.truncated ? "; the spool ends mid-batch (its process was killed)"
+                                         : "");
+    return CLI_EXIT_OK;
 }
 
 static int import_run(int argc, char **argv)
 {
-    return cli_stub_run(&cli_cmd_import, argc, argv);
+    static const struct option opts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { "force", no_argument, NULL, 'f' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *out = NULL;
+    int c, force = 0, kind;
+
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:fh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'f': force = 1; break;
+        case 'h': import_usage(stdout); return CLI_EXIT_OK;
+        default:
+            if (optopt == 'o')
+                return cli_usage_error("import", "option '-o' needs a file name");
+            return cli_usage_error("import", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("import", "no file to import");
+    if (optind + 1 < argc)
+        return cli_usage_error("import", "one file at a time ('%s' is extra)", argv[optind + 1]);
+    if (!out)
+        return cli_usage_error("import", "no output trace; give one with -o TRACE");
+    kind = gp_spool_sniff(argv[optind]);
+    if (kind < 0) {
+        fprintf(stderr, "gpupack import: %s: cannot read it\n", argv[optind]);
+        return CLI_EXIT_USAGE;
+    }
+    if (kind == 1)
+        return import_spool(argv[optind], out, force);
+    fprintf(stderr, "gpupack import: %s: importing PyTorch profiler and Nsight Systems files "
+            "is not available in this build yet\n", argv[optind]);
+    return CLI_EXIT_USAGE;
 }
 
 const cli_command cli_cmd_import = {
-    "import", "convert a PyTorch profiler or Nsight Systems trace", import_run, import_usage,
+    "import", "convert a spool, PyTorch profiler or Nsight Systems trace", import_run,
+    import_usage,
 };

@@ -26,10 +26,7 @@
 #include <stdint.h>
 
 #include "common/event.h"
-
-/* First bytes of a spool file; frames follow. */
-#define GP_SPOOL_MAGIC "GPSPOOL1"
-#define GP_SPOOL_MAGIC_LEN 8
+#include "common/frame.h"
 
 typedef struct gp_sender_opts {
     const char *socket_path;   /* recorder socket; NULL or "": spool */

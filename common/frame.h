@@ -24,6 +24,11 @@
 #include "error.h"
 
 #define GP_FRAME_MAX (16u << 20) /* largest frame a reader accepts */
+
+/* A spool file (what a collector writes when it has no recorder) is these
+ * 8 bytes followed by frames. */
+#define GP_SPOOL_MAGIC "GPSPOOL1"
+#define GP_SPOOL_MAGIC_LEN 8
 #define GP_VARINT_MAX 10
 
 /* Writes v as a protobuf varint into out (at least GP_VARINT_MAX bytes);
