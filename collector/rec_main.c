@@ -210,7 +210,8 @@ int gp_record_run(const gp_record_opts *o)
     if (o->counters)
         extra[n_extra++] = "GPUPACK_COUNTERS=1";
     extra[n_extra] = NULL;
-    if (o->nvml_hz > 0)
+    /* Without a driver there is no NVML either; the line above said enough. */
+    if (o->nvml_hz > 0 && (driver || getenv("GPUPACK_NVML_PATH")))
         nvml = gp_rec_nvml_start(q, o->nvml_hz);
 
     t0 = gp_now_ns();

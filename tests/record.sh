@@ -69,4 +69,31 @@ run gpupack info evil.gpupack
 like "$out" "kernel 3" "the 3 valid kernels are kept"
 like "$out" "rejected 5" "the 5 bad records are counted as rejected"
 
+# NVML samples (the fake NVML library: 2 GPUs): every device, at about the
+# asked rate; per-process readings only for the job's own processes (pid 1,
+# init, is not one of them).
+FAKE="$GP_BUILDDIR/tests/fakenvml/.libs/libnvidia-ml.so.1"
+if [ -f "$FAKE" ]; then
+    run env GPUPACK_NVML_PATH="$FAKE" FAKENVML_GPUS=2 FAKENVML_PIDS=1:100:30 \
+        $GP_RUN "$GPUPACK" record -q -o nvml.gpupack --nvml-hz 50 -- sleep 0.4
+    is "$rc" 0 "record with NVML readings"
+    read -r ndev nmin nmax nproc < <(python3 - nvml.gpupack <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+q = "select count(distinct device), min(c), max(c) from (select device, count(*) c from metric m join strings s on s.id = m.name where s.text = 'nvml.gpu_util_pct' group by device)"
+d, lo, hi = db.execute(q).fetchone()
+p = db.execute("select count(*) from metric where pid != 0").fetchone()[0]
+print(d, lo, hi, p)
+PY
+)
+    is "$ndev" 2 "both GPUs sampled"
+    # 0.4 s at 50 Hz is 20 ticks; allow for start-up and a slow machine.
+    ok "$([ "$nmin" -ge 8 ] && [ "$nmax" -le 30 ]; echo $?)" "about 20 samples per GPU ($nmin..$nmax)"
+    is "$nproc" 0 "no per-process readings for processes outside the job"
+    run gpupack info nvml.gpupack
+    like "$out" "metric " "the samples are in the trace"
+else
+    skip "fake NVML not built"
+fi
+
 done_testing
