@@ -7,7 +7,7 @@
  * time once loading is done (gp_rank_finish). Times are int64 ns; strings
  * are ids into the job's string table (gp_job_str).
  *
- * Memory per record: gp_op 80 bytes, gp_api 48, gp_range 40, gp_syncrec 40:
+ * Memory per record: gp_op 80 bytes, gp_call 48, gp_range 40, gp_syncrec 40:
  * 10 million kernels with their launches take about 1.3 GB.
  *
  *     gp_job *job = gp_job_new();
@@ -54,7 +54,7 @@ typedef struct gp_op {
     int64_t correlation;     /* joins the API call that issued it; -1 none */
     int64_t bytes;           /* copies and memsets */
     int32_t stream;          /* -1 unknown */
-    int32_t launch;          /* index in the rank's apis of its launch call, -1 none (set by finish) */
+    int32_t launch;          /* index in the rank's calls of its launch call, -1 none (set by finish) */
     gp_strid name;           /* kernel name as recorded; copies/memsets: a readable label */
     uint32_t pid;
     uint32_t blocks;         /* grid_x * grid_y * grid_z, saturating */
@@ -72,26 +72,26 @@ typedef struct gp_op {
 } gp_op;
 
 /* What an API call does, for gap attribution. */
-typedef enum gp_api_role {
-    GP_API_ROLE_OTHER = 0,
-    GP_API_ROLE_LAUNCH,      /* kernel or graph launch */
-    GP_API_ROLE_COPY,        /* memcpy */
-    GP_API_ROLE_MEMSET,
-    GP_API_ROLE_SYNC,        /* device/stream/event synchronize, blocking query */
-    GP_API_ROLE_ALLOC        /* malloc/free: may synchronize implicitly */
-} gp_api_role;
+typedef enum gp_call_role {
+    GP_CALL_ROLE_OTHER = 0,
+    GP_CALL_ROLE_LAUNCH,      /* kernel or graph launch */
+    GP_CALL_ROLE_COPY,        /* memcpy */
+    GP_CALL_ROLE_MEMSET,
+    GP_CALL_ROLE_SYNC,        /* device/stream/event synchronize, blocking query */
+    GP_CALL_ROLE_ALLOC        /* malloc/free: may synchronize implicitly */
+} gp_call_role;
 
 /* One CUDA runtime or driver call on a host thread. */
-typedef struct gp_api {
+typedef struct gp_call {
     int64_t start_ns, end_ns;
     int64_t correlation;     /* -1 none */
     gp_strid name;
     uint32_t tid, pid;
     int32_t cbid;
     uint8_t domain;          /* gp_api_domain; 0 unknown */
-    uint8_t role;            /* gp_api_role, from the name (gp_api_role_of) */
+    uint8_t role;            /* gp_call_role, from the name (gp_call_role_of) */
     uint8_t pad[2];
-} gp_api;
+} gp_call;
 
 /* What a host range is. */
 typedef enum gp_range_kind {
@@ -170,8 +170,8 @@ typedef struct gp_rank {
     uint32_t pid;             /* main process, 0 unknown */
     gp_op *ops;
     size_t n_ops, cap_ops;
-    gp_api *apis;
-    size_t n_apis, cap_apis;
+    gp_call *calls;
+    size_t n_calls, cap_calls;
     gp_range *ranges;
     size_t n_ranges, cap_ranges;
     gp_syncrec *syncs;
@@ -205,7 +205,7 @@ const char *gp_job_str(const gp_job *job, gp_strid id);
 /* Appends a zeroed record (ids that may be absent set to -1); NULL if out
  * of memory. Pointers are valid until the next add of the same kind. */
 gp_op *gp_rank_add_op(gp_rank *r);
-gp_api *gp_rank_add_api(gp_rank *r);
+gp_call *gp_rank_add_call(gp_rank *r);
 gp_range *gp_rank_add_range(gp_rank *r);
 gp_syncrec *gp_rank_add_sync(gp_rank *r);
 gp_sample *gp_rank_add_sample(gp_rank *r);
@@ -222,6 +222,6 @@ int gp_rank_finish(gp_job *job, gp_rank *r);
 const gp_devinfo *gp_rank_device(const gp_rank *r, int32_t id);
 
 /* The role of an API call from its name (cudaLaunchKernel -> LAUNCH, ...). */
-gp_api_role gp_api_role_of(const char *name);
+gp_call_role gp_call_role_of(const char *name);
 
 #endif
