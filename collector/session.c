@@ -15,6 +15,7 @@
 #include "cupti_api.h"
 #include "decode.h"
 #include "devinfo.h"
+#include "pmsampling.h"
 #include "sender.h"
 #include "session.h"
 
@@ -45,6 +46,9 @@ static struct {
     gp_sender *sender;
     gp_decoder *decoder;
     uint64_t devices_described; /* bit per device ordinal < 64 */
+    int counters;               /* GPUPACK_COUNTERS: PM sampling wanted */
+    uint64_t pm_wanted;         /* devices to start PM sampling on (flush thread) */
+    gp_pm *pm[64];
 
     pthread_t flusher;
     int flusher_running, stop;
@@ -180,8 +184,11 @@ static void on_context(CUcontext ctx)
         return;
     pthread_mutex_lock(&S.lock);
     describe = dev < 64 && !(S.devices_described & (1ull << dev));
-    if (describe)
+    if (describe) {
         S.devices_described |= 1ull << dev;
+        if (S.counters)
+            S.pm_wanted |= 1ull << dev;
+    }
     pthread_mutex_unlock(&S.lock);
     gp_record_init(&r, GP_KIND_DEVICE);
     d = r.u.device;
@@ -245,6 +252,73 @@ static void CUPTIAPI on_callback(void *ud, CUpti_CallbackDomain dom, CUpti_Callb
     }
 }
 
+/* ---- hardware counters ------------------------------------------------------------ */
+
+/* PM samples become metric records. Runs on the flush thread (from gp_pm_poll). */
+static void pm_emit(void *ud, int device, const char *metric, int64_t start_ns, int64_t end_ns,
+                    double value)
+{
+    gp_record r;
+
+    (void)ud;
+    gp_record_init(&r, GP_KIND_METRIC);
+    r.u.metric.ts_ns = start_ns;
+    r.u.metric.dur_ns = end_ns - start_ns;
+    r.u.metric.device = device;
+    r.u.metric.value = value;
+    pthread_mutex_lock(&S.lock);
+    if (S.state == ACTIVE) {
+        r.u.metric.name = gp_sender_intern(S.sender, metric);
+        if (gp_sender_add(S.sender, &r) < 0)
+            gp_sender_count_drop(S.sender, GP_DROP_COLLECTOR, 1);
+    }
+    pthread_mutex_unlock(&S.lock);
+}
+
+/* Starts sampling on newly used devices and collects samples. Flush thread,
+ * S.lock not held. */
+static void pm_service(void)
+{
+    uint64_t wanted;
+
+    pthread_mutex_lock(&S.lock);
+    wanted = S.pm_wanted;
+    S.pm_wanted = 0;
+    pthread_mutex_unlock(&S.lock);
+    for (int d = 0; d < 64 && wanted; d++) {
+        char why[300], line[400];
+        if (!(wanted & (1ull << d)))
+            continue;
+        wanted &= ~(1ull << d);
+        S.pm[d] = gp_pm_start(S.cupti.lib, d, GP_PM_DEFAULT_INTERVAL_NS, NULL, 0, pm_emit, NULL,
+                              why, sizeof why);
+        if (!S.pm[d]) {
+            snprintf(line, sizeof line, "no hardware counters on GPU %d: %s", d, why);
+            gp_session_say(line);
+        }
+    }
+    for (int d = 0; d < 64; d++)
+        if (S.pm[d] && gp_pm_poll(S.pm[d]) < 0) {
+            gp_pm_stats st;
+            char line[400];
+            gp_pm_get_stats(S.pm[d], &st);
+            snprintf(line, sizeof line, "hardware counters on GPU %d stopped: %s", d,
+                     st.last_error);
+            gp_session_say(line);
+            gp_pm_stop(S.pm[d]);
+            S.pm[d] = NULL;
+        }
+}
+
+static void pm_stop_all(void)
+{
+    for (int d = 0; d < 64; d++)
+        if (S.pm[d]) {
+            gp_pm_stop(S.pm[d]); /* its final samples go through pm_emit */
+            S.pm[d] = NULL;
+        }
+}
+
 /* ---- flushing ---------------------------------------------------------------- */
 
 /* Encodes and sends what has been decoded. Caller holds S.lock. */
@@ -271,6 +345,8 @@ static void *flush_thread(void *arg)
         pthread_mutex_unlock(&S.lock);
         /* Completed buffers come back through buffer_completed (which locks). */
         S.cupti.ActivityFlushAll(0);
+        if (S.counters)
+            pm_service();
         pthread_mutex_lock(&S.lock);
         if (S.state == ACTIVE)
             push_locked(0);
@@ -294,6 +370,8 @@ static void at_exit(void)
         S.flusher_running = 0;
     }
     S.cupti.ActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+    /* After the activity flush: stopping PM sampling may finalize CUPTI. */
+    pm_stop_all();
     now = gp_now_ns();
     pthread_mutex_lock(&S.lock);
     gp_decoder_finish(S.decoder, now);
@@ -550,6 +628,7 @@ static int start_locked(void)
         return -1;
     }
     S.flush_ns = env_long("GPUPACK_FLUSH_MS", 200, 10, 60000) * 1000000;
+    S.counters = (int)env_long("GPUPACK_COUNTERS", 0, 0, 1);
     return 0;
 }
 
