@@ -183,6 +183,7 @@ typedef struct gp_rank {
     gp_hta_event *hta;        /* may be empty: then built from the arrays above */
     size_t n_hta, cap_hta;
     int hta_native;           /* 1: hta[] came from the input (Kineto) in its own order */
+    int hta_rounding;         /* HTA would round this input's times (HTA-SEMANTICS.md 2.1) */
     int64_t job_start_ns, job_end_ns; /* the process's life when known, else 0 */
     uint64_t dropped_records; /* what the trace says was lost */
 } gp_rank;
