@@ -77,7 +77,8 @@ enum {
     GP_FILTER_DEVICE = 1 << 0,
     GP_FILTER_STREAM = 1 << 1,
     GP_FILTER_PID = 1 << 2,
-    GP_FILTER_TIME = 1 << 3 /* records overlapping [t0_ns, t1_ns) */
+    GP_FILTER_TIME = 1 << 3, /* records overlapping [t0_ns, t1_ns) */
+    GP_FILTER_UNORDERED = 1 << 4 /* any order: no sort, for bulk loads that sort themselves */
 };
 
 typedef struct gp_filter {

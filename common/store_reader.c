@@ -290,7 +290,9 @@ gp_iter *gp_trace_iter(gp_trace *t, gp_kind kind, const gp_filter *f, gp_error *
     if (where_clause(t, kind, f, sql, sizeof sql, err) != GP_OK)
         return NULL;
     n = strlen(sql);
-    if (ti->time_col)
+    if (f && (f->flags & GP_FILTER_UNORDERED))
+        ; /* table order: SQLite's cheapest */
+    else if (ti->time_col)
         snprintf(sql + n, sizeof sql - n, " ORDER BY %s, rowid", ti->time_col);
     else
         snprintf(sql + n, sizeof sql - n, " ORDER BY rowid");

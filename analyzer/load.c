@@ -1,0 +1,66 @@
+/* load.c: recognizing inputs and sending them to their loader. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/frame.h"
+#include "common/store.h"
+#include "load.h"
+
+const char *gp_input_kind_name(gp_input_kind k)
+{
+    static const char *const names[] = { "unknown", "gpupack trace", "PyTorch profiler trace",
+                                         "Nsight Systems export", "gpupack spool" };
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
+gp_input_kind gp_input_sniff(const char *path)
+{
+    unsigned char b[100];
+    FILE *f = fopen(path, "rb");
+    size_t n;
+
+    if (!f)
+        return GP_INPUT_UNKNOWN;
+    n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    if (n >= GP_SPOOL_MAGIC_LEN && memcmp(b, GP_SPOOL_MAGIC, GP_SPOOL_MAGIC_LEN) == 0)
+        return GP_INPUT_SPOOL;
+    if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+        return GP_INPUT_KINETO; /* gzip: Kineto writes .json.gz */
+    if (n >= 100 && memcmp(b, "SQLite format 3", 16) == 0) {
+        uint32_t app = (uint32_t)b[68] << 24 | (uint32_t)b[69] << 16 | (uint32_t)b[70] << 8 | b[71];
+        return app == GP_STORE_APPLICATION_ID ? GP_INPUT_TRACE : GP_INPUT_NSYS;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')
+            continue;
+        return b[i] == '{' || b[i] == '[' ? GP_INPUT_KINETO : GP_INPUT_UNKNOWN;
+    }
+    return GP_INPUT_UNKNOWN;
+}
+
+gp_status gp_load_any(gp_job *job, const char *path, gp_error *err)
+{
+    FILE *f = fopen(path, "rb");
+
+    if (!f)
+        return gp_error_set(err, GP_ERR_INPUT, "%s: %s", path, strerror(errno));
+    fclose(f);
+    switch (gp_input_sniff(path)) {
+    case GP_INPUT_TRACE:
+        return gp_load_trace(job, path, err);
+    case GP_INPUT_SPOOL:
+        return gp_error_set(err, GP_ERR_INPUT, "%s: a collector spool file; convert it first "
+                            "with: gpupack import %s -o TRACE", path, path);
+    case GP_INPUT_KINETO:
+    case GP_INPUT_NSYS:
+        return gp_error_set(err, GP_ERR_INPUT, "%s: reading %s files is not available in this "
+                            "build yet", path, gp_input_kind_name(gp_input_sniff(path)));
+    default:
+        return gp_error_set(err, GP_ERR_INPUT, "%s: not a gpupack trace, PyTorch profiler "
+                            "trace or Nsight Systems export", path);
+    }
+}
