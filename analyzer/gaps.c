@@ -3,8 +3,9 @@
  * A gap is time inside [first op start, last op end] of a device when none
  * of its kernels, copies or memsets runs. Its cause comes from the op that
  * ends it and the host thread that launched that op:
- *   - the op was already launched when the gap began: queued work waited on
- *     a dependency (another stream, an event) -> DEPENDENCY;
+ *   - its launch call had returned when the gap began: queued work waited
+ *     on a dependency (another stream, an event) -> DEPENDENCY;
+ *   - the launch call was under way when the gap began -> LAUNCH_BOUND;
  *   - otherwise the host was late, and in [gap start, launch call start]:
  *     a synchronize on that thread returned -> HOST_SYNC;
  *     a copy call on that thread returned -> BLOCKING_COPY;
@@ -225,8 +226,10 @@ static int device_gaps(const ctx *c, const gp_job *job, gp_device_result *d)
             d->busy_ns += cur_e - cur_s;
             if (o->launch >= 0) {
                 const gp_call *l = &r->calls[o->launch];
-                if (l->start_ns < cur_e)
-                    g.cause = GP_CAUSE_DEPENDENCY;
+                if (l->end_ns <= cur_e)
+                    g.cause = GP_CAUSE_DEPENDENCY; /* submitted before the GPU ran dry */
+                else if (l->start_ns <= cur_e)
+                    g.cause = GP_CAUSE_LAUNCH_BOUND; /* the host was mid-launch */
                 else
                     g.cause = (uint8_t)host_cause(c, l->tid, cur_e, l->start_ns, &g.label);
             }
