@@ -8,6 +8,7 @@
 #include "common/frame.h"
 #include "common/store.h"
 #include "load.h"
+#include "nsys.h"
 
 const char *gp_input_kind_name(gp_input_kind k)
 {
@@ -42,6 +43,20 @@ gp_input_kind gp_input_sniff(const char *path)
     return GP_INPUT_UNKNOWN;
 }
 
+/* An SQLite file that is not a gpupack trace: an Nsight Systems export, or not ours. */
+static gp_status gp_load_nsys_checked(gp_job *job, const char *path, gp_error *err)
+{
+    int k = gp_nsys_sniff(path);
+
+    if (k == 1)
+        return gp_nsys_load(job, path, err);
+    if (k < 0)
+        return gp_error_set(err, GP_ERR_INPUT, "%s: an SQLite file that cannot be read "
+                            "(damaged or truncated?)", path);
+    return gp_error_set(err, GP_ERR_INPUT, "%s: an SQLite file, but neither a gpupack trace nor "
+                        "an Nsight Systems export", path);
+}
+
 gp_status gp_load_any(gp_job *job, const char *path, gp_error *err)
 {
     FILE *f = fopen(path, "rb");
@@ -55,8 +70,9 @@ gp_status gp_load_any(gp_job *job, const char *path, gp_error *err)
     case GP_INPUT_SPOOL:
         return gp_error_set(err, GP_ERR_INPUT, "%s: a collector spool file; convert it first "
                             "with: gpupack import %s -o TRACE", path, path);
-    case GP_INPUT_KINETO:
     case GP_INPUT_NSYS:
+        return gp_load_nsys_checked(job, path, err);
+    case GP_INPUT_KINETO:
         return gp_error_set(err, GP_ERR_INPUT, "%s: reading %s files is not available in this "
                             "build yet", path, gp_input_kind_name(gp_input_sniff(path)));
     default:

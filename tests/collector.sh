@@ -28,6 +28,13 @@ is "$(printf '%s\n' "$err" | grep -c '^gpupack: ')" 1 "no CUPTI: exactly one lin
 like "$err" "cannot load CUPTI from GPUPACK_CUPTI_PATH=/nonexistent/libcupti.so" "naming the path"
 
 # Under LD_PRELOAD the library only points the driver at itself (lazy start).
+# (Not in a sanitizer build: an ASan library cannot be preloaded into an
+# uninstrumented program such as sh.)
+if [ -n "$GP_SANITIZERS" ]; then
+    skip "LD_PRELOAD checks: sanitizer build"
+    done_testing
+    exit
+fi
 run env -u CUDA_INJECTION64_PATH -u NVTX_INJECTION64_PATH LD_PRELOAD="$LIB" \
     sh -c 'echo "$CUDA_INJECTION64_PATH|$NVTX_INJECTION64_PATH"'
 is "$out" "$LIB|$LIB" "LD_PRELOAD: CUDA and NVTX injection point at the collector"
