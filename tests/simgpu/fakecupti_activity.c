@@ -17,7 +17,8 @@
  * ...) before it ends (no buffer is held between deliveries). A NULL,
  * zero-sized, misaligned (not 8-byte) or too small buffer drops the rest of
  * that delivery's records, counted for cuptiActivityGetNumDroppedRecords,
- * as does a full queue (SIMGPU_CUPTI_QUEUE_MAX records, default 1M). A
+ * as does a full queue (SIMGPU_CUPTI_QUEUE_MAX records, default 1M, read at
+ * cuptiActivityRegisterCallbacks). A
  * worker thread delivers complete records on its own, never from inside an
  * application call: every cuptiActivityFlushPeriod ms when one is set, else
  * when WORKER_BATCH records are queued (checked every WORKER_IDLE_MS). */
@@ -123,16 +124,22 @@ int sc_driver_api_on(CUpti_CallbackId cbid)
            atomic_load_explicit(&driver_api_on[cbid], memory_order_relaxed);
 }
 
+/* The queue bound, read when buffers are registered (and before). */
+static size_t queue_max(void)
+{
+    const char *env = getenv("SIMGPU_CUPTI_QUEUE_MAX");
+
+    return env && atol(env) > 0 ? (size_t)atol(env) : QUEUE_MAX_DEFAULT;
+}
+
 void sc_queue(const void *record, size_t size, uint64_t complete_mono)
 {
     rec_node *n = malloc(sizeof *n + size);
     int wake = 0;
 
     pthread_mutex_lock(&q_mu);
-    if (!q_max) {
-        const char *env = getenv("SIMGPU_CUPTI_QUEUE_MAX");
-        q_max = env && atol(env) > 0 ? (size_t)atol(env) : QUEUE_MAX_DEFAULT;
-    }
+    if (!q_max)
+        q_max = queue_max();
     if (!n || q_len >= q_max) {
         dropped++;
         pthread_mutex_unlock(&q_mu);
@@ -328,6 +335,7 @@ CUptiResult CUPTIAPI cuptiActivityRegisterCallbacks(CUpti_BuffersCallbackRequest
     pthread_mutex_lock(&q_mu);
     req_fn = funcBufferRequested;
     done_fn = funcBufferCompleted;
+    q_max = queue_max();
     worker_start();
     pthread_mutex_unlock(&q_mu);
     return CUPTI_SUCCESS;
