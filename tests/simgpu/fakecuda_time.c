@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ typedef struct shared_file {
 static uint64_t engine_busy[SIMGPU_MAX_DEVICES][SG_ENGINES];
 static shared_file *shared;
 static int shared_state;          /* 0: not looked at, 1: on, -1: off */
+static int die_holding_lock;      /* SIMGPU_TEST_DIE_HOLDING_LOCK, see simgpu.h */
 
 uint64_t sg_now(void)
 {
@@ -128,6 +130,7 @@ static void shared_open(void)
     shared_state = -1;
     if (!path || !*path)
         return;
+    die_holding_lock = getenv("SIMGPU_TEST_DIE_HOLDING_LOCK") != NULL;
     fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0) {
         why = strerror(errno);
@@ -186,6 +189,8 @@ uint64_t sg_compute_place(int dev, uint64_t t, uint64_t dur)
     } else if (rc != 0) {
         return t;
     }
+    if (die_holding_lock)
+        raise(SIGKILL); /* for the test that a dead process deadlocks no one */
     if (shared->dev[dev].max_end > t + 3600 * NS_PER_S) {
         /* From before a reboot (CLOCK_MONOTONIC restarted): forget it. */
         shared->dev[dev].max_end = shared->dev[dev].prev_end = 0;

@@ -24,7 +24,10 @@
  *     really sleep until the virtual GPU gets there.
  * Environment: SIMGPU_DEVICES (1..16, default 1; 0 makes cuInit fail with
  * CUDA_ERROR_NO_DEVICE), SIMGPU_SHARED, CUDA_INJECTION64_PATH (loaded by
- * cuInit as the real driver does).
+ * cuInit as the real driver does); for the fixture's own tests only,
+ * SIMGPU_TEST_DIE_HOLDING_LOCK kills the process (SIGKILL) while it holds
+ * SIMGPU_SHARED's lock, and SIMGPU_CUPTI_QUEUE_MAX bounds the fake CUPTI's
+ * record queue (default 1M records).
  *
  * Programs link the fake driver and include <cuda.h> and this header.
  */
