@@ -65,13 +65,27 @@ static void load_injection(void)
     init(); /* its result is ignored, as by the real driver; never dlclose'd */
 }
 
+static void after_fork_child(void)
+{
+    pthread_mutex_init(&init_mu, NULL);
+    pthread_cond_init(&init_cv, NULL);
+    sg_after_fork_child();
+}
+
+static void register_atfork(void)
+{
+    pthread_atfork(NULL, NULL, after_fork_child);
+}
+
 static CUresult init_once(unsigned flags)
 {
+    static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
     const char *env;
     CUresult r;
 
     if (flags != 0)
         return CUDA_ERROR_INVALID_VALUE;
+    pthread_once(&atfork_once, register_atfork);
     pthread_mutex_lock(&init_mu);
     if (init_state == 1 && pthread_equal(init_thread, pthread_self())) {
         pthread_mutex_unlock(&init_mu); /* from InitializeInjection */

@@ -28,6 +28,12 @@ static const simgpu_tracer *_Atomic tracer;
 /* > 0 while this thread runs the tracer's code: its calls are not traced. */
 static __thread int in_tracer;
 
+void sg_after_fork_child(void)
+{
+    pthread_mutex_init(&big_lock, NULL);
+    sg_strtab_after_fork(&names);
+}
+
 void sg_lock(void)
 {
     pthread_mutex_lock(&big_lock);

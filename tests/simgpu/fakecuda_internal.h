@@ -102,6 +102,9 @@ struct CUgraphExec_st {
 /* --- fakecuda_core.c: lock, handles, calls, tracer, ids, strings ------- */
 void sg_lock(void);
 void sg_unlock(void);
+/* In a child forked while other threads may have held the driver's locks:
+ * makes them usable again (the child's only thread goes on alone). */
+void sg_after_fork_child(void);
 /* Adds/removes/looks up a live handle. add returns 0 or -1 (no memory). */
 int sg_handle_add(void *obj);
 void sg_handle_del(void *obj);

@@ -28,6 +28,9 @@ static CUpti_TimestampCallbackFunc _Atomic ts_callback;
 static _Atomic int64_t ts_offset;
 static atomic_int thread_id_type = CUPTI_ACTIVITY_THREAD_ID_TYPE_DEFAULT;
 static sg_strtab names = SG_STRTAB_INIT;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void register_atfork(void);
 
 const simgpu_driver *sc_driver(void)
 {
@@ -36,6 +39,7 @@ const simgpu_driver *sc_driver(void)
 
     if (d)
         return d;
+    pthread_once(&atfork_once, register_atfork);
     pthread_mutex_lock(&attach_mu);
     d = atomic_load(&driver);
     if (!d) {
@@ -84,6 +88,17 @@ uint32_t sc_thread_id(void)
 const char *sc_intern(const char *s)
 {
     return sg_strtab_intern(&names, s);
+}
+
+static void after_fork_child(void)
+{
+    pthread_mutex_init(&attach_mu, NULL);
+    sg_strtab_after_fork(&names);
+}
+
+static void register_atfork(void)
+{
+    pthread_atfork(NULL, NULL, after_fork_child);
 }
 
 CUptiResult CUPTIAPI cuptiActivityRegisterTimestampCallback(CUpti_TimestampCallbackFunc funcTimestamp)

@@ -11,7 +11,9 @@
  *
  * Delivery: cuptiActivityFlushAll(0) hands over the records already
  * complete (their GPU work ended; host records are complete at once) and
- * keeps the others queued; CUPTI_ACTIVITY_FLAG_FLUSH_FORCED hands over all.
+ * keeps the others queued; CUPTI_ACTIVITY_FLAG_FLUSH_FORCED hands over all
+ * (a kernel still running then carries the start and end the virtual GPU
+ * will give it).
  * Each delivery asks req() for buffers, packs records in queue order at
  * 8-byte multiples, and returns every buffer it filled through done(NULL, 0,
  * ...) before it ends (no buffer is held between deliveries). A NULL,
@@ -21,7 +23,9 @@
  * cuptiActivityRegisterCallbacks). A
  * worker thread delivers complete records on its own, never from inside an
  * application call: every cuptiActivityFlushPeriod ms when one is set, else
- * when WORKER_BATCH records are queued (checked every WORKER_IDLE_MS). */
+ * when WORKER_BATCH records are queued (checked every WORKER_IDLE_MS). A
+ * child forked after tracing began starts with an empty queue and its own
+ * worker. */
 #include "config.h"
 
 #include <pthread.h>
@@ -52,6 +56,9 @@ static CUpti_BuffersCallbackCompleteFunc done_fn; /* under q_mu */
 static uint32_t flush_period_ms;                  /* under q_mu */
 static pthread_t worker;
 static int worker_state;          /* 0: none, 1: running, 2: asked to stop */
+static int restart_worker;        /* in a forked child: start one on next use */
+static rec_node *orphans;         /* a parent's records left in a forked child */
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
 /* One delivery at a time; a flush from inside req/done does nothing. */
 static pthread_mutex_t deliver_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -124,6 +131,8 @@ int sc_driver_api_on(CUpti_CallbackId cbid)
            atomic_load_explicit(&driver_api_on[cbid], memory_order_relaxed);
 }
 
+static void worker_start(void);
+
 /* The queue bound, read when buffers are registered (and before). */
 static size_t queue_max(void)
 {
@@ -140,6 +149,8 @@ void sc_queue(const void *record, size_t size, uint64_t complete_mono)
     pthread_mutex_lock(&q_mu);
     if (!q_max)
         q_max = queue_max();
+    if (restart_worker)
+        worker_start();
     if (!n || q_len >= q_max) {
         dropped++;
         pthread_mutex_unlock(&q_mu);
@@ -315,6 +326,7 @@ static void worker_start(void)
 {
     pthread_condattr_t a;
 
+    restart_worker = 0;
     if (worker_state != 0)
         return;
     pthread_condattr_init(&a);
@@ -327,11 +339,37 @@ static void worker_start(void)
         pthread_cond_destroy(&q_cv);
 }
 
+/* In a child forked after tracing began, locks may be held by threads that
+ * do not exist here and the worker is gone: start clean, without the
+ * parent's queued records (kept reachable, never delivered twice). */
+static void after_fork_child(void)
+{
+    pthread_mutex_init(&q_mu, NULL);
+    pthread_mutex_init(&deliver_mu, NULL);
+    pthread_mutex_init(&attr_mu, NULL);
+    in_delivery = 0;
+    if (q_head) {
+        *q_tail = orphans;
+        orphans = q_head;
+    }
+    q_head = NULL;
+    q_tail = &q_head;
+    q_len = 0;
+    restart_worker = worker_state == 1;
+    worker_state = 0;
+}
+
+static void register_atfork(void)
+{
+    pthread_atfork(NULL, NULL, after_fork_child);
+}
+
 CUptiResult CUPTIAPI cuptiActivityRegisterCallbacks(CUpti_BuffersCallbackRequestFunc funcBufferRequested,
                                                     CUpti_BuffersCallbackCompleteFunc funcBufferCompleted)
 {
     if (!funcBufferRequested || !funcBufferCompleted)
         return CUPTI_ERROR_INVALID_PARAMETER;
+    pthread_once(&atfork_once, register_atfork);
     pthread_mutex_lock(&q_mu);
     req_fn = funcBufferRequested;
     done_fn = funcBufferCompleted;
@@ -347,6 +385,8 @@ CUptiResult CUPTIAPI cuptiActivityFlushAll(uint32_t flag)
 
     pthread_mutex_lock(&q_mu);
     registered = req_fn != NULL;
+    if (restart_worker)
+        worker_start();
     pthread_mutex_unlock(&q_mu);
     if (!registered)
         return CUPTI_ERROR_INVALID_OPERATION;

@@ -5,7 +5,9 @@
  * fails with CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED and _v2 writes
  * the first subscriber's name ("CUPTI for <name>") to oldSubscriberName.
  * Callbacks: DRIVER_API (ENTER and EXIT with a CUpti_CallbackData whose
- * functionParams is the call's real <function>_params struct), RESOURCE
+ * functionParams is the call's real <function>_params struct from
+ * generated_cuda_meta.h, NULL for cuCtxSynchronize which has none;
+ * functionReturnValue points to the CUresult, set at EXIT), RESOURCE
  * (CU_INIT_FINISHED, CONTEXT_CREATED, CONTEXT_DESTROY_STARTING,
  * STREAM_CREATED, STREAM_DESTROY_STARTING, MODULE_LOADED,
  * MODULE_UNLOAD_STARTING; no graph resources), SYNCHRONIZE (stream and

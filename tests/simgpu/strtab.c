@@ -77,3 +77,8 @@ out:
     pthread_mutex_unlock(&t->mu);
     return r;
 }
+
+void sg_strtab_after_fork(sg_strtab *t)
+{
+    pthread_mutex_init(&t->mu, NULL);
+}

@@ -29,4 +29,8 @@ typedef struct sg_strtab {
  * memory, returns the constant SG_STRTAB_FULL. */
 const char *sg_strtab_intern(sg_strtab *t, const char *s);
 
+/* In a child forked while another thread may have held the table's lock:
+ * makes the lock usable again. */
+void sg_strtab_after_fork(sg_strtab *t);
+
 #endif

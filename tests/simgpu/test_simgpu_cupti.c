@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <nvtx3/nvToolsExt.h>
+#include <generated_nvtx_meta.h> /* nvtx3/nvToolsExt.h and the nvtx*_params */
+#include <stdio.h>
 
 #include "tests/simgpu/harness.h"
 #include "tests/simgpu/simgpu.h"
@@ -283,6 +285,41 @@ static const CUpti_ActivityMarkerData2 *marker_data(uint32_t id)
     return NULL;
 }
 
+static struct {
+    int calls;
+    char name[32], message[32];
+} nvtx_cb;
+
+static void CUPTIAPI on_nvtx(void *ud, CUpti_CallbackDomain d, CUpti_CallbackId id, const void *p)
+{
+    const CUpti_NvtxData *n = p;
+
+    (void)ud;
+    if (d != CUPTI_CB_DOMAIN_NVTX || id != CUPTI_CBID_NVTX_nvtxRangePushA)
+        return;
+    nvtx_cb.calls++;
+    snprintf(nvtx_cb.name, sizeof nvtx_cb.name, "%s", n->functionName);
+    snprintf(nvtx_cb.message, sizeof nvtx_cb.message, "%s",
+             ((const nvtxRangePushA_params *)n->functionParams)->message);
+}
+
+static void test_nvtx_callbacks(void)
+{
+    CUpti_SubscriberHandle sub;
+
+    shc.Subscribe(&sub, on_nvtx, NULL);
+    shc.EnableCallback(1, sub, CUPTI_CB_DOMAIN_NVTX, CUPTI_CBID_NVTX_nvtxRangePushA);
+    nvtxRangePushA("called back");
+    nvtxRangePop();
+    nvtxMarkA("not enabled");
+    shc.Unsubscribe(sub);
+    nvtxRangePushA("unsubscribed");
+    nvtxRangePop();
+    is_int(nvtx_cb.calls, 1, "NVTX domain: one callback for the one enabled function");
+    is_str(nvtx_cb.name, "nvtxRangePushA", "with its function name");
+    is_str(nvtx_cb.message, "called back", "and its nvtxRangePushA_params");
+}
+
 static void *nvtx_thread(void *arg)
 {
     *(uint32_t *)arg = (uint32_t)syscall(SYS_gettid);
@@ -364,6 +401,37 @@ static void test_nvtx(void)
     shc.ActivityDisable(CUPTI_ACTIVITY_KIND_MARKER_DATA);
 }
 
+/* A child forked after tracing began (worker running, records queued). */
+static void test_fork(CUcontext ctx)
+{
+    int st = 0;
+    pid_t pid;
+
+    shc.ActivityEnable(CUPTI_ACTIVITY_KIND_MARKER);
+    sh_flush(1);
+    sh_clear();
+    marks(4); /* the parent's, still queued at the fork */
+    pid = fork();
+    if (pid == 0) {
+        CUmodule mod;
+        CUfunction f;
+        int bad;
+        sh_clear();
+        marks(3);
+        sh_flush(1);
+        bad = sh_count() != 3;
+        bad |= cuCtxSetCurrent(ctx) || cuModuleLoadData(&mod, "x") || cuModuleGetFunction(&f, mod, "k") ||
+               cuLaunchKernel(f, 1, 1, 1, 1, 1, 1, 0, NULL, NULL, NULL) || cuCtxSynchronize();
+        _exit(bad);
+    }
+    waitpid(pid, &st, 0);
+    ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+       "a child forked while tracing gets only its own records and runs kernels");
+    sh_flush(1);
+    is_int(sh_count(), 4, "the parent keeps its own records");
+    shc.ActivityDisable(CUPTI_ACTIVITY_KIND_MARKER);
+}
+
 int main(void)
 {
     const char *path = getenv("GPUPACK_CUPTI_PATH");
@@ -391,6 +459,8 @@ int main(void)
     cuCtxCreate_v4(&ctx, NULL, 0, 0);
     test_delivery(ctx);
     test_nvtx();
+    test_nvtx_callbacks();
+    test_fork(ctx);
 
     is_int(shc.Finalize(), CUPTI_SUCCESS, "cuptiFinalize");
     is_int(shc.Subscribe(&sub, quiet_callback, NULL), CUPTI_SUCCESS, "after cuptiFinalize, a new session may start");

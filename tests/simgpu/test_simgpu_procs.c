@@ -19,8 +19,8 @@
 #include "tests/simgpu/simgpu.h"
 #include "tests/tap.h"
 
-#define KERNELS 20
-#define KERNEL_NS 2000000ull
+#define KERNELS 8
+#define KERNEL_NS 50000000ull
 
 typedef struct span {
     uint64_t start, end;
@@ -29,9 +29,10 @@ typedef struct span {
 
 static char dir[] = "/tmp/simgpu-procs-XXXXXX";
 
-/* Child: waits for the parent's go, runs KERNELS kernels over two streams,
- * writes their spans to dir/spans.<idx>. Exits 0 or 1. */
-static int child_kernels(int idx, int go_fd, const char *cupti)
+/* Child: waits for the parent's go, launches KERNELS kernels over two
+ * streams, says so on launched_fd, writes their spans to dir/spans.<idx>.
+ * Exits 0 or 1. */
+static int child_kernels(int idx, int go_fd, int launched_fd, const char *cupti)
 {
     char why[512], path[256], c;
     CUcontext ctx;
@@ -52,7 +53,7 @@ static int child_kernels(int idx, int go_fd, const char *cupti)
     for (int i = 0; i < KERNELS; i++)
         if (cuLaunchKernel(f, 1, 1, 1, 1, 1, 1, 0, s[i % 2], NULL, NULL))
             return 1;
-    if (cuCtxSynchronize())
+    if (write(launched_fd, "l", 1) != 1 || cuCtxSynchronize())
         return 1;
     sh_flush(1);
     snprintf(path, sizeof path, "%s/spans.%d", dir, idx);
@@ -89,34 +90,41 @@ static size_t read_spans(int idx, span *v, size_t max)
     return n;
 }
 
-/* Runs two kernel children released together; returns 0 if both ran. */
-static int run_pair(const char *cupti, const char *shared)
+/* Runs two kernel children; staggered: the second is released once the
+ * first has launched its kernels (while they still run), else both at
+ * once. Returns 0 if both ran. */
+static int run_pair(const char *cupti, const char *shared, int staggered)
 {
-    int go[2], ok_all = 1;
+    int go[2][2], launched[2], ok_all = 1;
     pid_t pid[2];
+    char c;
 
-    if (pipe(go) != 0)
+    if (pipe(launched) != 0 || pipe(go[0]) != 0 || pipe(go[1]) != 0)
         return -1;
     for (int i = 0; i < 2; i++) {
         pid[i] = fork();
         if (pid[i] == 0) {
-            close(go[1]);
+            close(launched[0]);
             if (shared)
                 setenv("SIMGPU_SHARED", shared, 1);
             else
                 unsetenv("SIMGPU_SHARED");
-            _exit(child_kernels(i, go[0], cupti));
+            _exit(child_kernels(i, go[i][0], launched[1], cupti));
         }
+        close(go[i][0]);
     }
-    close(go[0]);
-    if (write(go[1], "gg", 2) != 2)
-        ok_all = 0;
-    close(go[1]);
+    close(launched[1]);
+    ok_all &= write(go[0][1], "g", 1) == 1;
+    if (staggered)
+        ok_all &= read(launched[0], &c, 1) == 1;
+    ok_all &= write(go[1][1], "g", 1) == 1;
     for (int i = 0; i < 2; i++) {
         int st = 0;
+        close(go[i][1]);
         waitpid(pid[i], &st, 0);
         ok_all &= WIFEXITED(st) && WEXITSTATUS(st) == 0;
     }
+    close(launched[0]);
     return ok_all ? 0 : -1;
 }
 
@@ -146,11 +154,14 @@ static void test_time_slicing(const char *cupti)
     size_t across, within;
 
     snprintf(shared, sizeof shared, "%s/shared", dir);
-    is_int(run_pair(cupti, shared), 0, "two processes ran kernels on a shared device");
+    is_int(run_pair(cupti, shared, 1), 0, "a second process launches while the first one's kernels run");
     overlaps(&across, &within);
-    is_int(across, 0, "SIMGPU_SHARED: kernels of different processes never overlap");
-    ok(within > 0 && within != SIZE_MAX, "while one process's two streams still overlap");
-    is_int(run_pair(cupti, NULL), 0, "two processes without SIMGPU_SHARED");
+    is_int(across, 0, "SIMGPU_SHARED: its kernels wait, the two processes never overlap");
+    ok(within > 0 && within != SIZE_MAX, "while a process's own two streams still overlap");
+    is_int(run_pair(cupti, shared, 0), 0, "two processes launch at once on a shared device");
+    overlaps(&across, &within);
+    is_int(across, 0, "SIMGPU_SHARED: still no overlap between processes");
+    is_int(run_pair(cupti, NULL, 1), 0, "the same without SIMGPU_SHARED");
     overlaps(&across, &within);
     ok(across > 0 && across != SIZE_MAX, "without it, their kernels overlap (each has its own GPU)");
 }
