@@ -99,7 +99,7 @@ int sg_handle_add(void *obj)
 
 static size_t reg_find(const void *obj)
 {
-    if (!reg.slots || !obj)
+    if (!reg.slots || !obj || obj == TOMB)
         return SIZE_MAX;
     for (size_t i = slot_of(obj, reg.mask); reg.slots[i]; i = (i + 1) & reg.mask)
         if (reg.slots[i] == obj)

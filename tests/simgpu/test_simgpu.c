@@ -516,6 +516,7 @@ int main(void)
     is_int(cb.bad_symbol + cb.bad_params, 0, "launch callbacks carry symbolName and cuLaunchKernel_params");
     ok(cb.stream_synced > 0, "SYNCHRONIZE domain: STREAM_SYNCHRONIZED callbacks");
     is_int(cuStreamSynchronize((CUstream)(uintptr_t)0x1234), CUDA_ERROR_INVALID_HANDLE, "a bogus stream is refused");
+    is_int(cuEventQuery((CUevent)(uintptr_t)1), CUDA_ERROR_INVALID_HANDLE, "so is a bogus event (1)");
     is_int(cuLaunchKernel(NULL, 1, 1, 1, 1, 1, 1, 0, NULL, NULL, NULL), CUDA_ERROR_INVALID_HANDLE,
            "a NULL function is refused");
 
