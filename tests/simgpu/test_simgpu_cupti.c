@@ -213,7 +213,7 @@ static void test_delivery(CUcontext ctx)
     cuCtxSetCurrent(ctx);
     cuModuleLoadData(&mod, "image");
     cuModuleGetFunction(&f, mod, "kernLong");
-    simgpuFuncSetDuration(f, 300 * 1000000ull);
+    simgpuFuncSetDuration(f, 1000 * 1000000ull); /* 1 s: still running at the flush */
     sh_clear();
     cuLaunchKernel(f, 1, 1, 1, 1, 1, 1, 0, NULL, NULL, NULL);
     sh_flush(0);
