@@ -1,0 +1,37 @@
+/* simprog.h: what the simulated GPU's test programs (progs/sim_X.c) share.
+ *
+ * Each program states in its header comment what it does, in counts, and
+ * prints the same counts as one line on stderr when it ends:
+ *     <name>: kernels=K memcpy=C memset=M sync=S nvtx_ranges=R nvtx_marks=A graphs=G
+ * so a test can compare a recorded trace with it. sync counts the calls
+ * CUPTI reports as synchronization records (cuStreamSynchronize,
+ * cuCtxSynchronize, cuEventSynchronize, cuStreamWaitEvent); graphs counts
+ * graph launches. Any failing CUDA call ends the program with exit 1. */
+#ifndef GP_SIMPROG_H
+#define GP_SIMPROG_H
+
+#include <cuda.h>
+#include <stdint.h>
+
+#include "tests/simgpu/simgpu.h"
+
+typedef struct sp_counts {
+    unsigned kernels, memcpy, memset, sync, nvtx_ranges, nvtx_marks, graphs;
+} sp_counts;
+
+/* Exits 1 with "prog: file:line: call failed: CUDA_ERROR_..." unless r is
+ * CUDA_SUCCESS. */
+#define CK(call) sp_check((call), #call, __FILE__, __LINE__)
+void sp_check(CUresult r, const char *call, const char *file, int line);
+
+/* cuInit, then a new context on device dev (current). */
+CUcontext sp_context(int dev);
+/* A kernel called name running ns per launch, from a module of ctx. */
+CUfunction sp_kernel(CUmodule mod, const char *name, uint64_t ns);
+/* Launches f on s (1x1x1 grid of 32 threads) and counts it. */
+void sp_launch(sp_counts *c, CUfunction f, CUstream s);
+/* Prints the summary line (with extra text appended, may be "") on stderr. */
+void sp_summary(const char *prog, const sp_counts *c, const char *extra);
+uint64_t sp_now_ns(void);
+
+#endif
