@@ -40,7 +40,7 @@ static struct {
     int state;
     pid_t pid;
     gp_cupti cupti;
-    int cupti_loaded;
+    int cupti_loaded, cupti_failed; /* failed: said once, not tried again */
     gp_cuda cuda;
     CUpti_SubscriberHandle sub;
     gp_sender *sender;
@@ -472,9 +472,12 @@ static int load_cupti_locked(void)
 
     if (S.cupti_loaded)
         return 0;
+    if (S.cupti_failed)
+        return -1;
     if (gp_cupti_load(&S.cupti, why, sizeof why) < 0) {
         snprintf(why + strlen(why), sizeof why - strlen(why), "; this process runs unprofiled");
         gp_session_say(why);
+        S.cupti_failed = 1;
         return -1;
     }
     S.cupti_loaded = 1;
