@@ -727,6 +727,11 @@ static int r5e_blas_helpers(const ctx *c, gp_kinfo *o)
         prec = scan_precision(span(c->text.p + at + 31, c->text.n - (size_t)at - 31));
     if (prec == GP_PREC_UNKNOWN)
         prec = scan_precision(c->text);
+    if (prec == GP_PREC_UNKNOWN) /* sgemm_largek_lds64: the BLAS letter */
+        prec = has(b, "dgemm") || has(b, "zgemm")   ? GP_PREC_FP64
+               : has(b, "hgemm")                    ? GP_PREC_FP16
+               : has(b, "sgemm") || has(b, "cgemm") ? GP_PREC_FP32
+                                                    : GP_PREC_UNKNOWN;
     return set(o, k, prec, GP_TC_NO, 5, 'e');
 }
 

@@ -108,7 +108,7 @@ static char *crude(const char *m, size_t n)
         const char *word = NULL;
         if (c >= '1' && c <= '9') {
             size_t len = 0, j = i;
-            int literal = (i >= 1 && (m[i - 1] == 'S' || m[i - 1] == 'T' || m[i - 1] == '_')) ||
+            int literal = (i >= 1 && (m[i - 1] == 'S' || m[i - 1] == 'T')) ||
                           (i >= 2 && m[i - 2] == 'L') || (i >= 3 && m[i - 1] == 'n' && m[i - 3] == 'L');
             while (j < n && m[j] >= '0' && m[j] <= '9' && len < 100000)
                 len = len * 10 + (size_t)(m[j++] - '0');
