@@ -319,15 +319,16 @@ static void put_folded(sbuf *t, const char *a, size_t an, int max_depth)
 }
 
 /* name<a1, ..., ak, …>: the most arguments that fit in width columns, each
- * shown whole or with its nested template arguments folded to <…> from the
- * deepest level up. 0 when not even name<a1, …> fits. */
+ * shown whole or with its nested template arguments folded to <…>, deepest
+ * level first and rightmost arguments first. 0 when not even name<a1, …>
+ * fits. At most MAX_TRIES candidates are built (each O(length)). */
 static int fit_args(const char *s, size_t n, size_t width, sbuf *out)
 {
-    enum { WHOLE = 1000 };
+    enum { WHOLE = 1000, MAX_TRIES = 2000 };
     static const int depths[] = { WHOLE, 3, 2, 1, 0 };
     size_t lt = 0, close, st[256], en[256], k;
     sbuf t;
-    int ok = 0;
+    int ok = 0, tries = 0;
 
     while (lt < n && s[lt] != '<')
         lt++;
@@ -343,28 +344,33 @@ static int fit_args(const char *s, size_t n, size_t width, sbuf *out)
     t.p = malloc(t.cap);
     if (!t.p)
         return 0;
-    for (size_t keep = k; keep >= 1 && !ok; keep--)
-        for (size_t di = keep < k ? 0 : 1; di < sizeof depths / sizeof depths[0] && !ok; di++) {
-            t.len = 0;
-            t.p[0] = '\0';
-            put(&t, s, lt + 1);
-            for (size_t i = 0; i < keep; i++) {
-                const char *a = s + lt + 1 + st[i];
-                size_t an = en[i] - st[i];
-                while (an && a[0] == ' ') {
-                    a++;
-                    an--;
+    for (size_t keep = k; keep >= 1 && !ok && tries < MAX_TRIES; keep--)
+        for (size_t di = keep < k ? 0 : 1; di < sizeof depths / sizeof depths[0] && !ok; di++)
+            /* arguments [from, keep) folded to depths[di], the ones before at the previous depth */
+            for (size_t from = keep + (di == 0); from-- > 0 && !ok && tries < MAX_TRIES;) {
+                tries++;
+                t.len = 0;
+                t.p[0] = '\0';
+                put(&t, s, lt + 1);
+                for (size_t i = 0; i < keep; i++) {
+                    const char *a = s + lt + 1 + st[i];
+                    size_t an = en[i] - st[i];
+                    while (an && a[0] == ' ') {
+                        a++;
+                        an--;
+                    }
+                    if (i)
+                        puts_(&t, ", ");
+                    put_folded(&t, a, an, i >= from ? depths[di] : depths[di ? di - 1 : 0]);
                 }
-                if (i)
-                    puts_(&t, ", ");
-                put_folded(&t, a, an, depths[di]);
+                puts_(&t, keep < k ? ", " ELLIPSIS ">" : ">");
+                if (columns(t.p, t.len) <= width) {
+                    put(out, t.p, t.len);
+                    ok = 1;
+                }
+                if (!di)
+                    break; /* whole arguments: one candidate */
             }
-            puts_(&t, keep < k ? ", " ELLIPSIS ">" : ">");
-            if (columns(t.p, t.len) <= width) {
-                put(out, t.p, t.len);
-                ok = 1;
-            }
-        }
     free(t.p);
     return ok;
 }
