@@ -36,11 +36,6 @@ static void puts_(sbuf *b, const char *s)
     put(b, s, strlen(s));
 }
 
-static int is_ident(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 /* ---- UTF-8 ------------------------------------------------------------------------ */
 
 /* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */

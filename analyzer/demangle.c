@@ -751,6 +751,8 @@ static node *function_type(dm *d, int cv)
     return x;
 }
 
+/* One case per production of <type>, kept in one switch so that the grammar
+ * reads in one place. */
 static node *type_inner(dm *d)
 {
     int c = peek(d);
@@ -1501,6 +1503,7 @@ static void print_num(dm *d, int n)
     outs(d, buf);
 }
 
+/* One case per node kind, in GNU c++filt's spelling. */
 static void print(dm *d, const node *x)
 {
     if (d->fail || !x)
