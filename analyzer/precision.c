@@ -29,7 +29,8 @@ int gp_findings_precision(gp_analysis *a, int ri)
     gp_strid top_name = 0;
     int64_t top_ns = 0;
     const gp_devinfo *dev = r->n_devices ? &r->devices[0] : NULL;
-    const gp_peaks *pk;
+    gp_peaks peaks;
+    const gp_peaks *pk = NULL;
     char t1[32], t2[32], t3[32], n1[32], name[96];
 
     for (size_t i = 0; i < rr->n_kernels; i++) {
@@ -59,9 +60,10 @@ int gp_findings_precision(gp_analysis *a, int ri)
                 dev = d;
             break;
         }
-    pk = dev ? gp_peaks_lookup(gp_job_str(a->job, dev->name), dev->cc_major, dev->cc_minor,
-                               dev->sm_count)
-             : NULL;
+    if (dev && gp_peaks_lookup(gp_job_str(a->job, dev->name), dev->cc_major, dev->cc_minor,
+                               dev->sm_count, (int)(dev->sm_clock_khz / 1000), &peaks) !=
+                   GP_PEAKS_NONE)
+        pk = &peaks;
     if (fp32_ns > 0 && (double)fp32_ns >= 0.01 * (double)(kernel_ns ? kernel_ns : 1)) {
         gp_finding *f = gp_analysis_add_finding(a);
         int64_t tf32 = pk ? gp_whatif_matmul_ns(pk, fp32_ns, GP_PREC_FP32, GP_PREC_TF32) : fp32_ns;
