@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyzer/analyze.h"
@@ -240,6 +241,21 @@ static void build_steps(gp_rank *r)
     kernel(r, 350, 450, 7, -1, "d");
 }
 
+/* Rank 7: FP32 SIMT GEMMs on an H100 SXM (GPU-PEAKS.md: FP32 67, TF32 495
+ * TFLOP/s): 1 ms of ampere_sgemm could take 1 ms x 67/495 on TF32 tensor
+ * cores. A TF32 kernel beside it is not counted. */
+static void build_fp32(gp_rank *r)
+{
+    gp_devinfo *d = gp_rank_add_device(r);
+    d->id = 0;
+    d->name = gp_job_intern(job, "NVIDIA H100 80GB HBM3", 21);
+    d->cc_major = 9;
+    d->sm_count = 132;
+    kernel(r, 0, 600, 7, -1, "ampere_sgemm_128x64_nn");
+    kernel(r, 600, 1000, 7, -1, "ampere_sgemm_128x64_nn");
+    kernel(r, 1000, 1100, 7, -1, "cutlass_80_tensorop_s1688gemm_256x64_16x4_tn_align1");
+}
+
 static void test_rest(const gp_analysis *a)
 {
     const gp_finding *f;
@@ -260,6 +276,14 @@ static void test_rest(const gp_analysis *a)
     ok(f && f->cost_ns == 1000000 && f->recoverable_ns == 1000000 - 1000000LL * 8 / 132,
        "small grid: time and the spread-out estimate");
     ok(find(a, 4, "stall.small_grid") == NULL, "no device info: no small-grid claim");
+    f = find(a, 7, "precision.fp32_matmul");
+    ok(f != NULL, "FP32 GEMMs on CUDA cores are found");
+    ok(f && f->cost_ns == 1000000, "their time: 1000 us (the TF32 kernel is not counted)");
+    ok(f && llabs(f->recoverable_ns - (1000000 - llround(1000000.0 * 67 / 495))) <= 1,
+       "TF32 estimate from the H100 peaks: saves 1000 us x (1 - 67/495) (%lld ns)",
+       f ? (long long)f->recoverable_ns : -1LL);
+    ok(f && strstr(f->fix, "allow_tf32"), "the fix says how to allow TF32");
+    ok(find(a, 6, "precision.fp32_matmul") == NULL, "no GEMMs: no precision finding");
     {
         const gp_rank_result *r = &a->ranks[6];
         is_int(r->n_steps, 4, "4 steps found by the repeated 'step' range");
@@ -323,7 +347,7 @@ int main(void)
 {
     void (*builders[])(gp_rank *) = { build_causes, build_pageable, build_storm,
                                       build_no_overlap, build_tiny, build_small_grid,
-                                      build_steps };
+                                      build_steps, build_fp32 };
     gp_analysis *a;
 
     job = gp_job_new();
