@@ -352,7 +352,44 @@ static size_t unescape(char *s, size_t len)
     return (size_t)(w - s);
 }
 
-/* The string whose '"' is at buf[pos]. keep: decode it and set the text. */
+/* The escape at p (avail bytes there): its length, 0 if it may be valid
+ * but is cut off, or -1 after failing. */
+static long check_escape(gp_json *j, const unsigned char *p, size_t avail)
+{
+    size_t at = (size_t)((const char *)p - j->buf);
+    long u, lo = 0;
+    int bad;
+
+    if (avail < 2)
+        return 0;
+    if (p[1] != 'u') {
+        if (!p[1] || !strchr("\"\\/bfnrt", p[1]))
+            return fail(j, at, "invalid escape in string"), -1;
+        return 2;
+    }
+    for (size_t k = 2; k < 6 && k < avail; k++)
+        if (hexval(p[k]) < 0)
+            return fail(j, at, "invalid \\u escape in string"), -1;
+    if (avail < 6)
+        return 0;
+    u = hex4(p);
+    if (u >= 0xdc00 && u <= 0xdfff)
+        return fail(j, at, "lone low surrogate \\u%04lX in string", u), -1;
+    if (u < 0xd800 || u > 0xdbff)
+        return 6;
+    /* a high surrogate: "\\uDC00".."\\uDFFF" must follow */
+    bad = (avail > 6 && p[6] != '\\') || (avail > 7 && p[7] != 'u');
+    for (size_t k = 8; k < 12 && k < avail && !bad; k++)
+        bad = hexval(p[k]) < 0;
+    if (!bad && avail < 12)
+        return 0;
+    if (bad || (lo = hex4(p + 6)) < 0xdc00 || lo > 0xdfff)
+        return fail(j, at, "high surrogate \\u%04lX not followed by a low surrogate in string", u), -1;
+    return 12;
+}
+
+/* The string whose '"' is at buf[pos]. keep: decode it and set the text.
+ * Resumes where it stopped when it has to read more. */
 static gp_json_tok lex_string(gp_json *j, int keep, gp_json_tok type)
 {
     size_t off = 1; /* scan position, relative to pos */
@@ -366,7 +403,8 @@ static gp_json_tok lex_string(gp_json *j, int keep, gp_json_tok type)
         e = (const unsigned char *)j->buf + j->end;
         for (;;) {
             unsigned char c;
-            while (e - p >= 8) {
+            long n;
+            while (e - p >= 8) { /* 8 plain bytes at a time */
                 uint64_t v, m;
                 memcpy(&v, p, 8);
                 m = special_bytes(v);
@@ -382,54 +420,22 @@ static gp_json_tok lex_string(gp_json *j, int keep, gp_json_tok type)
             if (c == '"')
                 goto closed;
             if (c == '\\') {
-                long u, lo;
-                size_t avail = (size_t)(e - p);
-                if (avail < 2)
-                    break;
-                if (p[1] != 'u') {
-                    if (!p[1] || !strchr("\"\\/bfnrt", p[1]))
-                        return fail(j, (size_t)((const char *)p - j->buf), "invalid escape in string");
-                    p += 2;
-                    escapes = 1;
-                    continue;
-                }
-                for (size_t k = 2; k < 6 && k < avail; k++)
-                    if (hexval(p[k]) < 0)
-                        return fail(j, (size_t)((const char *)p - j->buf), "invalid \\u escape in string");
-                if (avail < 6)
-                    break;
-                u = hex4(p);
-                if (u >= 0xdc00 && u <= 0xdfff)
-                    return fail(j, (size_t)((const char *)p - j->buf), "lone low surrogate \\u%04lX in string", u);
-                if (u >= 0xd800 && u <= 0xdbff) {
-                    int bad = (avail > 6 && p[6] != '\\') || (avail > 7 && p[7] != 'u');
-                    for (size_t k = 8; k < 12 && k < avail && !bad; k++)
-                        bad = hexval(p[k]) < 0;
-                    if (!bad && avail < 12)
-                        break;
-                    if (bad || avail < 12 || (lo = hex4(p + 6)) < 0xdc00 || lo > 0xdfff)
-                        return fail(j, (size_t)((const char *)p - j->buf),
-                                    "high surrogate \\u%04lX not followed by a low surrogate in string", u);
-                    p += 6;
-                }
-                p += 6;
+                if ((n = check_escape(j, p, (size_t)(e - p))) < 0)
+                    return GP_JSON_ERROR;
                 escapes = 1;
-                continue;
-            }
-            if (c < 0x20)
+            } else if (c < 0x20) {
                 return fail(j, (size_t)((const char *)p - j->buf), "unescaped control character 0x%02x in string", c);
-            if (c >= 0x80) {
-                int n = utf8_len(p, (size_t)(e - p));
-                if (n < 0)
-                    break;
-                if (n == 0)
+            } else if (c >= 0x80) {
+                if ((n = utf8_len(p, (size_t)(e - p))) == 0)
                     return fail(j, (size_t)((const char *)p - j->buf), "invalid UTF-8 in string");
-                p += n;
-                continue;
+                n = n < 0 ? 0 : n;
+            } else {
+                n = 1;
             }
-            p++;
+            if (n == 0)
+                break; /* cut off */
+            p += n;
         }
-        /* need more input */
         off = (size_t)(p - s);
         r = refill(j);
         if (r == 0)
@@ -737,6 +743,38 @@ int gp_json_num_is_int(const char *raw, size_t len)
     return 1;
 }
 
+/* gp_json_num_scaled for short "[-]digits[.digits]" that need no
+ * rounding (timestamps, ids): 1 and *out, or 0 to take the general way. */
+static int num_scaled_fast(const char *raw, size_t len, int exp10, int64_t *out)
+{
+    uint64_t v = 0;
+    size_t d = raw[0] == '-', nd = 0, nf = 0;
+    int dot = 0;
+
+    if (len > 21 || exp10 < 0 || exp10 > 3 || d == len || (raw[d] == '0' && d + 1 < len && raw[d + 1] != '.'))
+        return 0;
+    for (; d < len; d++) {
+        unsigned char ch = (unsigned char)raw[d];
+        if (ch >= '0' && ch <= '9') {
+            if (++nd > 19)
+                return 0;
+            v = v * 10 + (ch - '0'); /* < 10^19: fits */
+            nf += (size_t)dot;
+        } else if (ch == '.' && !dot && nd && d + 1 < len) {
+            dot = 1;
+        } else
+            return 0;
+    }
+    if ((int)nf > exp10 || nd - nf + (size_t)exp10 > 19)
+        return 0; /* needs rounding, or may not fit */
+    for (int z = (int)nf; z < exp10; z++)
+        v *= 10;   /* still < 10^19 */
+    if (v > (uint64_t)INT64_MAX)
+        return 0;
+    *out = raw[0] == '-' ? -(int64_t)v : (int64_t)v;
+    return 1;
+}
+
 int gp_json_num_scaled(const char *raw, size_t len, int exp10, int64_t *out)
 {
     size_t i = 0, int_at, n_int, frac_at = 0, n_frac = 0, n_dig;
@@ -745,34 +783,8 @@ int gp_json_num_scaled(const char *raw, size_t len, int exp10, int64_t *out)
     uint64_t acc = 0;
     const uint64_t max = (uint64_t)INT64_MAX;
 
-    if (len && len <= 21 && exp10 >= 0 && exp10 <= 3) { /* fast path: short [-]digits[.digits] */
-        uint64_t v = 0;
-        size_t d = raw[0] == '-', nd = 0, nf = 0;
-        int dot = 0;
-        if (d == len || (raw[d] == '0' && d + 1 < len && raw[d + 1] != '.'))
-            goto slow;
-        for (; d < len; d++) {
-            unsigned char ch = (unsigned char)raw[d];
-            if (ch >= '0' && ch <= '9') {
-                if (++nd > 19)
-                    goto slow;
-                v = v * 10 + (ch - '0'); /* < 10^19: fits */
-                nf += (size_t)dot;
-            } else if (ch == '.' && !dot && nd && d + 1 < len) {
-                dot = 1;
-            } else
-                goto slow;
-        }
-        if ((int)nf > exp10 || nd - nf + (size_t)exp10 > 19)
-            goto slow; /* needs rounding, or may not fit */
-        for (int z = (int)nf; z < exp10; z++)
-            v *= 10;   /* still < 10^19 */
-        if (v > max)
-            goto slow;
-        *out = raw[0] == '-' ? -(int64_t)v : (int64_t)v;
+    if (len && num_scaled_fast(raw, len, exp10, out))
         return 0;
-    }
-slow:
     if (scan_number(raw, len, 1) != (long)len)
         return -1;
     if (raw[i] == '-') {
