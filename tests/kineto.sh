@@ -100,7 +100,7 @@ kept = [e for e in ev if e.get("dur") is not None and e.get("cat") is not None
 out["hta_events"] = len(kept)
 out["hta_rounding"] = int(any(e.get("ts") is None or isinstance(e.get("ts"), Decimal) for e in ev))
 ts_sum = dur_sum = 0.0
-stream_sum = corr_sum = ts_int = 0
+stream_sum = corr_sum = ts_int = name_bytes = steps = 0
 for e in kept:  # plain float adds in file order (not sum(): it compensates)
     ts_sum += float(e["ts"]) if is_num(e.get("ts")) else float("nan")
     dur_sum += float(e["dur"]) if is_num(e["dur"]) else float("nan")
@@ -108,11 +108,16 @@ for e in kept:  # plain float adds in file order (not sum(): it compensates)
     stream_sum += int(a["stream"]) if is_num(a.get("stream")) else -1
     corr_sum += int(a["correlation"]) if is_num(a.get("correlation")) else -1
     ts_int += isinstance(e.get("ts"), int) and not isinstance(e.get("ts"), bool)
+    name = e.get("name") if isinstance(e.get("name"), str) else ""
+    name_bytes += len(name.encode("utf-8"))
+    steps += name.startswith("ProfilerStep#")
 out["hta_ts_sum"] = "%.17g" % ts_sum
 out["hta_dur_sum"] = "%.17g" % dur_sum
 out["hta_stream_sum"] = stream_sum
 out["hta_corr_sum"] = corr_sum
 out["hta_ts_int"] = ts_int
+out["hta_name_bytes"] = name_bytes
+out["hta_steps"] = steps
 out["hta_kernel"] = sum(1 for e in kept if e["cat"] in ("kernel", "Kernel", "mtia_ccp_events"))
 out["hta_sync"] = sum(1 for e in kept if e["cat"] == "cuda_sync")
 for k, v in out.items():
@@ -123,7 +128,8 @@ EOF
 KEYS="rank devices kernels memcpys memsets runtime_calls driver_calls annotations cpu_ops python
       syncs sync_event sync_stream sync_context kernel_dur_ns first_kernel_ns kernel_blocks
       kernel_threads kernel_regs kernel_smem copy_bytes htod dtoh dtod ops_joined hta_events
-      hta_rounding hta_ts_sum hta_dur_sum hta_stream_sum hta_corr_sum hta_ts_int hta_kernel hta_sync"
+      hta_rounding hta_ts_sum hta_dur_sum hta_stream_sum hta_corr_sum hta_ts_int hta_name_bytes
+      hta_steps hta_kernel hta_sync"
 
 # compare FILE NAME: every key, loaded vs independent
 compare() {

@@ -27,7 +27,7 @@ static void dump_rank(const gp_job *job, const gp_rank *r)
     int64_t kdur = 0, first_kernel = 0, bytes = 0;
     uint64_t blocks = 0, threads = 0, regs = 0, smem = 0;
     double ts_sum = 0, dur_sum = 0;
-    int64_t stream_sum = 0, corr_sum = 0, ts_int = 0;
+    int64_t stream_sum = 0, corr_sum = 0, ts_int = 0, name_bytes = 0, steps = 0;
     size_t hcat[16] = { 0 }, sync_type[8] = { 0 };
     int have_first = 0;
 
@@ -65,6 +65,8 @@ static void dump_rank(const gp_job *job, const gp_rank *r)
         stream_sum += h->stream;
         corr_sum += h->correlation;
         ts_int += h->ts_is_int;
+        name_bytes += (int64_t)strlen(gp_job_str(job, h->name));
+        steps += strncmp(gp_job_str(job, h->name), "ProfilerStep#", 13) == 0;
         hcat[h->cat & 15]++;
     }
     printf("label=%s\nrank=%d\npid=%" PRIu32 "\n", r->label, r->rank, r->pid);
@@ -87,7 +89,8 @@ static void dump_rank(const gp_job *job, const gp_rank *r)
     printf("ops_joined=%zu\ncopies_async=%zu\n", joined, async);
     printf("hta_events=%zu\nhta_rounding=%d\nhta_native=%d\n", r->n_hta, r->hta_rounding, r->hta_native);
     printf("hta_ts_sum=%.17g\nhta_dur_sum=%.17g\nhta_stream_sum=%" PRId64 "\nhta_corr_sum=%" PRId64
-           "\nhta_ts_int=%" PRId64 "\n", ts_sum, dur_sum, stream_sum, corr_sum, ts_int);
+           "\nhta_ts_int=%" PRId64 "\nhta_name_bytes=%" PRId64 "\nhta_steps=%" PRId64 "\n",
+           ts_sum, dur_sum, stream_sum, corr_sum, ts_int, name_bytes, steps);
     printf("hta_kernel=%zu\nhta_runtime=%zu\nhta_sync=%zu\nhta_other=%zu\n", hcat[GP_HCAT_KERNEL],
            hcat[GP_HCAT_CUDA_RUNTIME], hcat[GP_HCAT_CUDA_SYNC], hcat[GP_HCAT_OTHER]);
 }
