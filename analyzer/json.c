@@ -11,6 +11,8 @@
 
 #define BUF_INITIAL (256u * 1024u)
 #define TOKEN_MAX ((size_t)1 << 30) /* longest token we agree to hold */
+#define ONES 0x0101010101010101ull     /* SWAR: one in every byte */
+#define HIGHS 0x8080808080808080ull
 
 /* What the grammar allows next. */
 enum {
@@ -187,7 +189,8 @@ static gp_json_tok fail_refill(gp_json *j, long r)
 }
 
 /* Skips whitespace, counting lines. Returns the next byte, -1 at the end
- * of the input, or a refill error (< -1). */
+ * of the input, or -2 after a refill error (*rerr). Runs of spaces (the
+ * indentation of pretty-printed traces) go 8 bytes at a time. */
 static int skip_ws(gp_json *j, long *rerr)
 {
     for (;;) {
@@ -201,11 +204,20 @@ static int skip_ws(gp_json *j, long *rerr)
                 j->pos = (size_t)((const char *)p - j->buf);
                 return c;
             }
-            if (c == '\n') {
+            if (c == ' ') {
+                uint64_t v, x;
+                if (e - p < 8) {
+                    p++;
+                    continue;
+                }
+                memcpy(&v, p, 8);
+                x = v ^ (ONES * ' ');
+                p += x ? __builtin_ctzll(x) >> 3 : 8;
+            } else if (c == '\n') {
                 p++;
                 j->line++;
                 j->line_start = j->base + (uint64_t)((const char *)p - j->buf);
-            } else if (c == ' ' || c == '\t' || c == '\r') {
+            } else if (c == '\t' || c == '\r') {
                 p++;
             } else {
                 j->pos = (size_t)((const char *)p - j->buf);
@@ -224,9 +236,6 @@ static int skip_ws(gp_json *j, long *rerr)
 }
 
 /* ---- strings ---- */
-
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
 
 /* Nonzero if any byte of v is '"', '\\', < 0x20 or >= 0x80; the lowest set
  * bit marks the first such byte (little-endian), later ones may be false. */
@@ -669,8 +678,14 @@ static gp_json_tok lex(gp_json *j, int keep)
                 return fail_unexpected(j, j->pos, "a string key");
             {
                 gp_json_tok t = lex_string(j, keep, GP_JSON_KEY);
-                if (t == GP_JSON_KEY)
+                if (t != GP_JSON_KEY)
+                    return t;
+                if (j->pos < j->end && j->buf[j->pos] == ':') { /* the usual "key": */
+                    j->pos++;
+                    j->state = ST_VALUE;
+                } else {
                     j->state = ST_COLON;
+                }
                 return t;
             }
         case ST_ARR_FIRST:
@@ -843,5 +858,30 @@ int gp_json_num_scaled(const char *raw, size_t len, int exp10, int64_t *out)
 
 double gp_json_num_double(const char *raw)
 {
+    /* Exact powers of ten: a double holds 10^k exactly up to 10^22. */
+    static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+    const char *p = raw + (raw[0] == '-');
+    uint64_t m = 0;
+    int nd = 0, nf = -1;
+
+    /* Clinger's fast path: a mantissa below 2^53 and at most 22 fraction
+     * digits give m / 10^k in one correctly rounded IEEE division, the
+     * same double strtod returns (round to nearest). */
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            if (++nd > 19)
+                break;
+            m = m * 10 + (uint64_t)(*p - '0');
+            nf += nf >= 0;
+        } else if (*p == '.' && nf < 0) {
+            nf = 0;
+        } else
+            break;
+    }
+    if (!*p && m <= (1ull << 53) && nf <= 22) {
+        double d = nf > 0 ? (double)m / pow10[nf] : (double)m;
+        return raw[0] == '-' ? -d : d;
+    }
     return strtod(raw, NULL);
 }

@@ -32,12 +32,20 @@ int kx_str_set(kx_str *s, const char *text, size_t len)
 
 int64_t kx_num_int(const char *raw, size_t len)
 {
-    int64_t v;
+    size_t i = raw[0] == '-';
+    uint64_t v = 0;
+    int64_t exact;
     double d;
 
-    if (gp_json_num_scaled(raw, len, 0, &v) == 0 && gp_json_num_is_int(raw, len))
-        return v;
-    d = trunc(gp_json_num_double(raw));
+    if (len - i <= 18) { /* a plain integer of up to 18 digits */
+        for (; i < len && raw[i] >= '0' && raw[i] <= '9'; i++)
+            v = v * 10 + (uint64_t)(raw[i] - '0');
+        if (i == len)
+            return raw[0] == '-' ? -(int64_t)v : (int64_t)v;
+    } else if (gp_json_num_is_int(raw, len) && gp_json_num_scaled(raw, len, 0, &exact) == 0) {
+        return exact;
+    }
+    d = trunc(gp_json_num_double(raw)); /* raw is NUL-terminated */
     if (isnan(d))
         return 0;
     if (d >= 9223372036854775807.0)
@@ -530,9 +538,10 @@ static gp_status add_hta(kx_ctx *c)
     kx_event *e = &c->ev;
     gp_hta_event *h;
 
-    if (e->ts_t == KX_MISSING || e->ts_t == KX_NULL ||
-        (e->ts_t == KX_NUMBER && !gp_json_num_is_int(e->ts.s, e->ts.len)))
-        c->hta_round = 1;
+    int ts_int = e->ts_t == KX_NUMBER && gp_json_num_is_int(e->ts.s, e->ts.len);
+
+    if (!ts_int && e->ts_t != KX_STRING && e->ts_t != KX_OTHER)
+        c->hta_round = 1; /* missing, null, or not written as an integer */
     if (e->dur_t == KX_MISSING || e->dur_t == KX_NULL || e->cat_t == KX_MISSING ||
         e->cat_t == KX_NULL || e->cat == KX_CAT_TRACE)
         return GP_OK;
@@ -540,7 +549,7 @@ static gp_status add_hta(kx_ctx *c)
         return nomem(c);
     h->ts_us = e->ts_t == KX_NUMBER ? gp_json_num_double(e->ts.s) : NAN;
     h->dur_us = e->dur_t == KX_NUMBER ? gp_json_num_double(e->dur.s) : NAN;
-    h->ts_is_int = e->ts_t == KX_NUMBER && gp_json_num_is_int(e->ts.s, e->ts.len);
+    h->ts_is_int = (uint8_t)ts_int;
     if (e->stream_t == KX_NUMBER)
         h->stream = e->stream;
     if (e->corr_t == KX_NUMBER)

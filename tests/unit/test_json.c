@@ -340,6 +340,53 @@ static void test_big_tokens(void)
     free(doc);
 }
 
+/* gp_json_num_double takes a fast path for short decimals: it must give
+ * strtod's double, bit for bit, whatever the digits. */
+static void test_doubles(void)
+{
+    static const char *const fixed[] = {
+        "0", "-0", "1", "0.1", "0.3", "4.928", "1.28", "63.813", "1712195495519689.047",
+        "1712195495505582.988", "1661203462598738", "9007199254740992", "9007199254740993",
+        "9007199254740993.5", "0.0000000000000000000001", "0.00000000000000000000001",
+        "123456789012345678", "1234567890123456789", "12345678901234567890", "1e22", "1e23",
+        "2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308", "-578888.534",
+    };
+    int same = 1;
+
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        double a = gp_json_num_double(fixed[i]), b = strtod(fixed[i], NULL);
+        if (memcmp(&a, &b, sizeof a) != 0) {
+            diag("%s: %.17g, strtod %.17g", fixed[i], a, b);
+            same = 0;
+        }
+    }
+    ok(same, "num_double is strtod on a table of edge cases");
+    tap_seed(42);
+    for (int i = 0; i < 200000 && same; i++) {
+        char raw[48];
+        int n = 0, nint = 1 + (int)(tap_rand() % 17), nfrac = (int)(tap_rand() % 8);
+        double a, b;
+        if (tap_rand() % 4 == 0)
+            raw[n++] = '-';
+        raw[n++] = (char)('1' + tap_rand() % 9);
+        for (int k = 1; k < nint; k++)
+            raw[n++] = (char)('0' + tap_rand() % 10);
+        if (nfrac) {
+            raw[n++] = '.';
+            for (int k = 0; k < nfrac; k++)
+                raw[n++] = (char)('0' + tap_rand() % 10);
+        }
+        raw[n] = '\0';
+        a = gp_json_num_double(raw);
+        b = strtod(raw, NULL);
+        if (memcmp(&a, &b, sizeof a) != 0) {
+            diag("%s: %.17g, strtod %.17g", raw, a, b);
+            same = 0;
+        }
+    }
+    ok(same, "num_double is strtod on 200000 random decimals");
+}
+
 static void test_numbers(void)
 {
     static const struct { const char *raw; int exp10; int ok; int64_t want; } t[] = {
@@ -399,6 +446,7 @@ static void test_numbers(void)
     ok(gp_json_num_double("1712195495519689.047") == 1712195495519689.0,
        "epoch µs round to the 0.25 µs grid (strtod: nearest)");
     ok(gp_json_num_double("0.1") + gp_json_num_double("0.2") != 0.3, "plain IEEE doubles");
+    test_doubles();
 }
 
 int main(void)
