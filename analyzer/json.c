@@ -62,8 +62,10 @@ static long mem_read(void *ctx, char *buf, size_t cap)
 
 gp_json *gp_json_new(gp_json_read_fn read, void *ctx)
 {
-    gp_json *j = calloc(1, sizeof *j);
+    gp_json *j;
 
+    assert(read);
+    j = calloc(1, sizeof *j);
     if (!j)
         return NULL;
     j->buf = malloc(BUF_INITIAL);
@@ -700,14 +702,17 @@ static gp_json_tok lex(gp_json *j, int keep)
 
 gp_json_tok gp_json_next(gp_json *j)
 {
+    assert(j);
     return lex(j, 1);
 }
 
 gp_json_tok gp_json_skip(gp_json *j)
 {
-    gp_json_tok t = lex(j, 0);
+    gp_json_tok t;
     int d0;
 
+    assert(j);
+    t = lex(j, 0);
     if (t == GP_JSON_KEY) {
         gp_json_tok v = gp_json_skip(j);
         return v == GP_JSON_ERROR ? v : t;
@@ -798,6 +803,7 @@ int gp_json_num_scaled(const char *raw, size_t len, int exp10, int64_t *out)
     uint64_t acc = 0;
     const uint64_t max = (uint64_t)INT64_MAX;
 
+    assert(raw && out);
     if (len && num_scaled_fast(raw, len, exp10, out))
         return 0;
     if (scan_number(raw, len, 1) != (long)len)
