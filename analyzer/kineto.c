@@ -126,7 +126,7 @@ gp_status kx_json_fail(kx_ctx *c)
 
 /* ---- the top level ---- */
 
-/* A number value for key `what`; *ok = 0 if it is not a number. */
+/* The value after a key as an integer in *v; *is_num = 0 if it is not a number. */
 static gp_status top_number(kx_ctx *c, int64_t *v, int *is_num)
 {
     gp_json_tok t = gp_json_next(c->j);

@@ -48,8 +48,7 @@ typedef struct kx_ctx {
     const char *path;         /* for messages */
     gp_error *err;
     gp_json *j;
-    const char *(*read_error)(void *); /* the reader's own message, or NULL */
-    void *reader;
+    void *reader;             /* kineto.c's file: its read errors explain themselves */
     size_t index;             /* traceEvents index of the current element */
     int hta_round;            /* HTA-SEMANTICS.md 2.1 seen */
     int have_pid;             /* r->pid was taken from a host event */
