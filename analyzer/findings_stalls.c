@@ -283,6 +283,10 @@ static int small_grid(gp_analysis *a, int ri, const gp_rank *r)
         if (o->kind != GP_OP_KERNEL)
             continue;
         kernel_total += dur;
+        /* Communication kernels use few blocks by design (they move data,
+         * bounded by links), copy kernels likewise. */
+        if (o->kclass == GP_KC_COMM || o->kclass == GP_KC_COPY)
+            continue;
         d = gp_rank_device(r, o->device);
         if (!d || d->sm_count <= 0 || !o->blocks || o->blocks >= (uint32_t)d->sm_count ||
             dur < SMALL_GRID_MIN_NS)
@@ -307,8 +311,8 @@ static int small_grid(gp_analysis *a, int ri, const gp_rank *r)
              gp_fmt_count(n1, sizeof n1, n), sms, gp_fmt_ns(t1, sizeof t1, t),
              100.0 * (double)t / (double)kernel_total);
     snprintf(f->evidence, sizeof f->evidence,
-             "as few as %u blocks on %d SMs: most SMs idle while they ran; spread over every "
-             "SM the same work could take up to %s less", min_blocks, sms,
+             "as few as %u block%s on %d SMs: most SMs idle while they ran; spread over every "
+             "SM the same work could take up to %s less", min_blocks, min_blocks == 1 ? "" : "s", sms,
              gp_fmt_ns(t2, sizeof t2, won));
     snprintf(f->fix, sizeof f->fix,
              "Give the kernel more parallelism: a larger batch, more (smaller) blocks per "

@@ -7,6 +7,7 @@
 
 #include "common/frame.h"
 #include "common/store.h"
+#include "kineto.h"
 #include "load.h"
 #include "nsys.h"
 
@@ -73,8 +74,7 @@ gp_status gp_load_any(gp_job *job, const char *path, gp_error *err)
     case GP_INPUT_NSYS:
         return gp_load_nsys_checked(job, path, err);
     case GP_INPUT_KINETO:
-        return gp_error_set(err, GP_ERR_INPUT, "%s: reading %s files is not available in this "
-                            "build yet", path, gp_input_kind_name(gp_input_sniff(path)));
+        return gp_kineto_load(job, path, err);
     default:
         return gp_error_set(err, GP_ERR_INPUT, "%s: not a gpupack trace, PyTorch profiler "
                             "trace or Nsight Systems export", path);

@@ -103,7 +103,8 @@ int gp_steps_analyze(const gp_job *job, const gp_rank *r, gp_rank_result *out)
         st->end_ns = g->end_ns;
         st->name = g->name;
     }
-    out->step_name = name == (gp_strid)-1 ? out->steps[0].name : name;
+    out->step_name = name != (gp_strid)-1 ? name
+                     : gp_job_intern((gp_job *)job, "ProfilerStep#N", 14);
     /* GPU busy inside each step (union over devices) and kernels started in it. */
     for (size_t k = 0; k < out->n_steps; k++) {
         gp_step *st = &out->steps[k];

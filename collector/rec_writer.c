@@ -285,7 +285,10 @@ static void proc_from_collector(gp_recw *q, const gp_process *in)
 {
     proc_entry *e = proc_find(q, (pid_t)in->pid);
 
-    if (!e || (e->closed && in->end_ns == 0)) /* unknown, or the pid was reused */
+    /* A new process if the pid is unknown, or was reused: this one started
+     * after the known one ended. (Its end may already be known when the
+     * recorder reaped the job before reading its first batch.) */
+    if (!e || (e->closed && e->p.end_ns && in->start_ns > e->p.end_ns))
         e = proc_add(q, (pid_t)in->pid, in->start_ns);
     if (!e)
         return;
