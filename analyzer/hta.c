@@ -57,10 +57,21 @@ static int build_events(gp_job *job, const gp_rank *r, gp_hta_event **out, size_
         free(start);
         return -1;
     }
+    /* Times relative to the earliest one (HTA does the same; it changes no
+     * result), so epoch nanoseconds stay exact in a double. */
+    int64_t base = INT64_MAX;
+    for (size_t i = 0; i < r->n_ops; i++)
+        base = r->ops[i].start_ns < base ? r->ops[i].start_ns : base;
+    for (size_t i = 0; i < r->n_calls; i++)
+        base = r->calls[i].start_ns < base ? r->calls[i].start_ns : base;
+    for (size_t i = 0; i < r->n_syncs; i++)
+        base = r->syncs[i].start_ns < base ? r->syncs[i].start_ns : base;
+    for (size_t i = 0; i < r->n_ranges; i++)
+        base = r->ranges[i].start_ns < base ? r->ranges[i].start_ns : base;
 #define PUT(t0, t1, strm, co, nm, c)                                              \
     do {                                                                           \
         start[k] = (t0);                                                           \
-        e[k].ts_us = (double)(t0) / 1e3;                                           \
+        e[k].ts_us = (double)((t0) - base) / 1e3;                                  \
         e[k].dur_us = (double)((t1) - (t0)) / 1e3;                                 \
         e[k].stream = (strm);                                                      \
         e[k].correlation = (co);                                                   \

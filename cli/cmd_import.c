@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "analyzer/load.h"
+#include "analyzer/save.h"
 #include "collector/spool.h"
 #include "common/format.h"
 #include "common/store.h"
@@ -53,6 +55,57 @@ static int import_spool(const char *in, const char *out, int force)
     return CLI_EXIT_OK;
 }
 
+/* A PyTorch profiler or Nsight Systems file, through the analyzer's loaders. */
+static int import_other(const char *in, const char *out, int force)
+{
+    gp_error err = { 0 };
+    gp_input_kind k = gp_input_sniff(in);
+    gp_job *job;
+    gp_writer *w;
+    char source[600], a[32], b[32];
+    int64_t ops = 0, calls = 0;
+
+    if (k == GP_INPUT_TRACE) {
+        fprintf(stderr, "gpupack import: %s is already a gpupack trace\n", in);
+        return CLI_EXIT_USAGE;
+    }
+    if (k != GP_INPUT_KINETO && k != GP_INPUT_NSYS) {
+        fprintf(stderr, "gpupack import: %s: not a spool, PyTorch profiler trace or Nsight "
+                "Systems export\n", in);
+        return CLI_EXIT_USAGE;
+    }
+    job = gp_job_new();
+    if (!job)
+        return CLI_EXIT_INTERNAL;
+    if (gp_load_any(job, in, &err) != GP_OK) {
+        fprintf(stderr, "gpupack import: %s\n", err.msg);
+        gp_job_free(job);
+        return gp_status_exit_code(err.code);
+    }
+    w = gp_writer_create(out, force ? GP_WRITER_OVERWRITE : 0, &err);
+    if (!w) {
+        fprintf(stderr, "gpupack import: %s\n", err.msg);
+        gp_job_free(job);
+        return gp_status_exit_code(err.code);
+    }
+    snprintf(source, sizeof source, "import %s %.500s",
+             k == GP_INPUT_KINETO ? "pytorch-profiler" : "nsight-systems", in);
+    for (size_t i = 0; i < gp_job_rank_count(job); i++) {
+        ops += (int64_t)gp_job_rank_c(job, i)->n_ops;
+        calls += (int64_t)gp_job_rank_c(job, i)->n_calls;
+    }
+    if (gp_save_job(job, w, source, &err) != GP_OK) {
+        fprintf(stderr, "gpupack import: %s\n", err.msg);
+        gp_job_free(job);
+        return gp_status_exit_code(err.code);
+    }
+    fprintf(stderr, "gpupack import: %s -> %s: %zu rank%s, %s GPU operations, %s API calls\n",
+            in, out, gp_job_rank_count(job), gp_job_rank_count(job) == 1 ? "" : "s",
+            gp_fmt_count(a, sizeof a, ops), gp_fmt_count(b, sizeof b, calls));
+    gp_job_free(job);
+    return CLI_EXIT_OK;
+}
+
 static int import_run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -90,9 +143,7 @@ static int import_run(int argc, char **argv)
     }
     if (kind == 1)
         return import_spool(argv[optind], out, force);
-    fprintf(stderr, "gpupack import: %s: importing PyTorch profiler and Nsight Systems files "
-            "is not available in this build yet\n", argv[optind]);
-    return CLI_EXIT_USAGE;
+    return import_other(argv[optind], out, force);
 }
 
 const cli_command cli_cmd_import = {

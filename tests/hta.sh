@@ -63,6 +63,19 @@ is "$(hta "$T/small_event_sync.gp.json" | tr '\n' ' ')" \
    "207 78.71 49 18.63 7 2.66 263 s7 212/-/0 " \
    "small_event_sync (Stream Sync counted as busy): HTA's published values"
 
+# Imported into a gpupack trace, the a100 file (integer microseconds, so
+# HTA does not round it) gives HTA's numbers too: nothing lost in the import.
+run gpupack import "$KT/a100_rank3_train.json.gz" -o "$T/a100.gpupack"
+is "$rc" 0 "a100: import into a gpupack trace"
+like "$err" "9,450 GPU operations, 24,692 API calls" "the import counts what it wrote"
+run gpupack analyze --json "$T/a100.gpupack"
+printf '%s\n' "$out" >"$T/imported.json"
+is "$(hta "$T/imported.json" | head -1)" "62119 16.20 234760 61.23 86525 22.57 383404" \
+   "a100 imported: the same HTA breakdown"
+is "$(hta "$T/imported.json" | tail -n +2 | sort | tr '\n' ' ')" \
+   "s20 346996/621/7470 s21 237710/71/0 s22 271786/1253/0 s7 102154/14226/32183 " \
+   "a100 imported: the same idle time per stream"
+
 # include_last_profiler_step=True (HTA-SEMANTICS.md: a100 16.36/60.56/23.08 %).
 run gpupack analyze --json --hta-include-last-step "$KT/a100_rank3_train.json.gz"
 printf '%s\n' "$out" >"$T/last.json"
