@@ -53,7 +53,8 @@ gp_analysis *gp_analyze(const gp_job *job, const gp_analyze_opts *opts)
         if (gp_findings_idle(a, (int)i) < 0 || gp_findings_stalls(a, (int)i) < 0 ||
             gp_findings_precision(a, (int)i) < 0)
             goto fail;
-    qsort(a->findings, a->n_findings, sizeof *a->findings, cmp_findings);
+    if (a->n_findings)
+        qsort(a->findings, a->n_findings, sizeof *a->findings, cmp_findings);
     return a;
 fail:
     gp_analysis_free(a);

@@ -53,6 +53,7 @@ typedef struct ctx {
     const gp_rank *r;
     uint32_t *calls_by_end;   /* call indexes sorted by end */
     uint32_t *ranges_by_end;
+    int32_t *copy_op;         /* per call: the copy/memset op it issued, -1 none */
 } ctx;
 
 static const gp_rank *sort_rank;
@@ -85,6 +86,17 @@ static size_t first_end_at(const uint32_t *ix, size_t n, int64_t t, int calls, c
     return lo;
 }
 
+/* A copy call held its thread until the copy finished (synchronous API,
+ * or pageable memory); an async copy from pinned memory returns at once. */
+static int blocked_on_copy(const ctx *c, uint32_t call)
+{
+    int32_t op = c->copy_op[call];
+
+    if (op < 0) /* its copy was not recorded: assume the worst */
+        return 1;
+    return c->r->calls[call].end_ns + SYNC_SLACK_NS >= c->r->ops[op].end_ns;
+}
+
 /* What the launching thread did in [a, ls]: a cause and a label. */
 static int host_cause(const ctx *c, uint32_t tid, int64_t a, int64_t ls, gp_strid *label)
 {
@@ -105,7 +117,8 @@ static int host_cause(const ctx *c, uint32_t tid, int64_t a, int64_t ls, gp_stri
             if (k->role == GP_CALL_ROLE_SYNC) {
                 best_role = GP_CAUSE_HOST_SYNC;
                 best_name = k->name;
-            } else if (k->role == GP_CALL_ROLE_COPY && best_role != GP_CAUSE_HOST_SYNC) {
+            } else if (k->role == GP_CALL_ROLE_COPY && best_role != GP_CAUSE_HOST_SYNC &&
+                       blocked_on_copy(c, c->calls_by_end[i])) {
                 best_role = GP_CAUSE_BLOCKING_COPY;
                 best_name = k->name;
             }
@@ -265,7 +278,7 @@ static int device_gaps(const ctx *c, const gp_job *job, gp_device_result *d)
 
 int gp_gaps_analyze(const gp_job *job, const gp_rank *r, gp_rank_result *out)
 {
-    ctx c = { r, NULL, NULL };
+    ctx c = { r, NULL, NULL, NULL };
     int32_t devs[256];
     size_t nd = 0;
     int rc = 0;
@@ -285,13 +298,19 @@ int gp_gaps_analyze(const gp_job *job, const gp_rank *r, gp_rank_result *out)
     out->span_ns = r->n_ops ? last - first : 0;
     out->devices = calloc(nd ? nd : 1, sizeof *out->devices);
     c.calls_by_end = malloc((r->n_calls + 1) * sizeof *c.calls_by_end);
+    c.copy_op = malloc((r->n_calls + 1) * sizeof *c.copy_op);
     c.ranges_by_end = malloc((r->n_ranges + 1) * sizeof *c.ranges_by_end);
-    if (!out->devices || !c.calls_by_end || !c.ranges_by_end) {
+    if (!out->devices || !c.calls_by_end || !c.ranges_by_end || !c.copy_op) {
         rc = -1;
         goto done;
     }
-    for (size_t i = 0; i < r->n_calls; i++)
+    for (size_t i = 0; i < r->n_calls; i++) {
         c.calls_by_end[i] = (uint32_t)i;
+        c.copy_op[i] = -1;
+    }
+    for (size_t i = 0; i < r->n_ops; i++) /* launch joins were made by gp_rank_finish */
+        if (r->ops[i].kind != GP_OP_KERNEL && r->ops[i].launch >= 0)
+            c.copy_op[r->ops[i].launch] = (int32_t)i;
     for (size_t i = 0; i < r->n_ranges; i++)
         c.ranges_by_end[i] = (uint32_t)i;
     sort_rank = r; /* qsort has no context argument; single-threaded */
@@ -317,5 +336,6 @@ int gp_gaps_analyze(const gp_job *job, const gp_rank *r, gp_rank_result *out)
 done:
     free(c.calls_by_end);
     free(c.ranges_by_end);
+    free(c.copy_op);
     return rc;
 }
