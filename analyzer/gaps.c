@@ -148,6 +148,10 @@ static int host_cause(const ctx *c, uint32_t tid, int64_t a, int64_t ls, gp_stri
             for (; j < r->n_ranges; j++) {
                 const gp_range *g = &r->ranges[c->ranges_by_end[j]];
                 int64_t s, e, ov, len = g->end_ns - g->start_ns;
+                /* in end order: a range ending past ls + 10w that still
+                 * overlaps the window is longer than 10w, so none is left */
+                if (g->end_ns > ls + 10 * (w + 1))
+                    break;
                 if (g->start_ns > ls || (pass == 0 && g->tid != tid) || len > 10 * (w + 1))
                     continue;
                 s = g->start_ns > a ? g->start_ns : a;

@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +20,34 @@
 
 /* ---- the file ---- */
 
+/* Decompression runs on its own thread, a few chunks ahead of the
+ * tokenizer, so inflating and parsing overlap (two cores: about the cost of
+ * the slower of the two instead of their sum). */
+#define CHUNK_BYTES (1u << 20)
+#define N_CHUNKS 4
+
 typedef struct kx_file {
     gzFile gz;
     const char *path;
     int gzip;                 /* the file starts with the gzip magic */
     char msg[GP_ERRMSG_MAX];  /* a read error, for kx_json_fail */
     gp_status code;
+    uint64_t isize;           /* uncompressed size as gzip recorded it (mod 2^32), 0 unknown */
+    /* read-ahead: chunks filled by the reader thread, consumed in order */
+    pthread_t thread;
+    int thread_running;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    char *chunk[N_CHUNKS];
+    long len[N_CHUNKS];       /* bytes in a filled chunk; 0: end; -1: error */
+    unsigned head, tail;      /* chunks produced, chunks consumed */
+    size_t off;               /* read offset in the chunk being consumed */
+    int stop;
 } kx_file;
 
-static long file_read(void *ctx, char *buf, size_t cap)
+/* One gzread, with zlib's errors turned into a message. -1 on error. */
+static long gz_read(kx_file *f, char *buf, size_t cap)
 {
-    kx_file *f = ctx;
     int n, zerr;
     const char *zmsg;
 
@@ -63,9 +81,66 @@ static long file_read(void *ctx, char *buf, size_t cap)
     return -1;
 }
 
+static void *reader(void *arg)
+{
+    kx_file *f = arg;
+
+    for (;;) {
+        unsigned slot;
+        long n;
+
+        pthread_mutex_lock(&f->lock);
+        while (!f->stop && f->head - f->tail == N_CHUNKS)
+            pthread_cond_wait(&f->cond, &f->lock);
+        if (f->stop) {
+            pthread_mutex_unlock(&f->lock);
+            return NULL;
+        }
+        slot = f->head % N_CHUNKS;
+        pthread_mutex_unlock(&f->lock);
+        n = gz_read(f, f->chunk[slot], CHUNK_BYTES);
+        pthread_mutex_lock(&f->lock);
+        f->len[slot] = n;
+        f->head++;
+        pthread_cond_broadcast(&f->cond);
+        pthread_mutex_unlock(&f->lock);
+        if (n <= 0)
+            return NULL; /* end or error: the consumer sees it */
+    }
+}
+
+static long file_read(void *ctx, char *buf, size_t cap)
+{
+    kx_file *f = ctx;
+    unsigned slot;
+    long n, take;
+
+    if (!f->thread_running)
+        return gz_read(f, buf, cap);
+    pthread_mutex_lock(&f->lock);
+    while (f->head == f->tail)
+        pthread_cond_wait(&f->cond, &f->lock);
+    slot = f->tail % N_CHUNKS;
+    n = f->len[slot];
+    pthread_mutex_unlock(&f->lock);
+    if (n <= 0)
+        return n; /* the end (0) or the reader's error (-1, message set) */
+    take = n - (long)f->off < (long)cap ? n - (long)f->off : (long)cap;
+    memcpy(buf, f->chunk[slot] + f->off, (size_t)take);
+    f->off += (size_t)take;
+    if (f->off == (size_t)n) {
+        f->off = 0;
+        pthread_mutex_lock(&f->lock);
+        f->tail++;
+        pthread_cond_broadcast(&f->cond);
+        pthread_mutex_unlock(&f->lock);
+    }
+    return take;
+}
+
 /* Opens path; looks at its first bytes. Returns GP_OK, or an error: the
  * file cannot be opened, is empty, or is neither gzip nor a JSON object. */
-static gp_status file_open(kx_file *f, const char *path, gp_error *err)
+static gp_status file_open(kx_file *f, const char *path, int read_ahead, gp_error *err)
 {
     unsigned char head[HEAD_BYTES];
     size_t n, i = 0;
@@ -81,11 +156,20 @@ static gp_status file_open(kx_file *f, const char *path, gp_error *err)
         fclose(fp);
         return gp_error_set(err, GP_ERR_IO, "%s: cannot read: %s", path, strerror(e));
     }
+    f->gzip = n >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+    if (f->gzip) { /* gzip's trailer: the uncompressed size, mod 2^32 */
+        unsigned char t[4];
+        if (fseek(fp, -4, SEEK_END) == 0 && fread(t, 1, 4, fp) == 4)
+            f->isize = (uint64_t)t[0] | (uint64_t)t[1] << 8 | (uint64_t)t[2] << 16 |
+                       (uint64_t)t[3] << 24;
+    } else if (fseek(fp, 0, SEEK_END) == 0) {
+        long end = ftell(fp);
+        f->isize = end > 0 ? (uint64_t)end : 0;
+    }
     fclose(fp);
     if (n == 0)
         return gp_error_set(err, GP_ERR_INPUT,
                             "%s: the file is empty; expected a PyTorch profiler trace (.json or .json.gz)", path);
-    f->gzip = n >= 2 && head[0] == 0x1f && head[1] == 0x8b;
     if (!f->gzip) {
         while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\n' || head[i] == '\r'))
             i++;
@@ -100,11 +184,38 @@ static gp_status file_open(kx_file *f, const char *path, gp_error *err)
         return gp_error_set(err, errno ? GP_ERR_IO : GP_ERR_NOMEM, "%s: cannot open: %s", path,
                             errno ? strerror(errno) : "out of memory");
     gzbuffer(f->gz, 64u * 1024u); /* reads of >= 128 KiB then inflate straight into our buffer */
+    /* Read ahead on a thread when the input is worth it (falls back to
+     * reading inline if memory or threads are short). */
+    if (read_ahead && f->isize > 4u * CHUNK_BYTES) {
+        int ok = 1;
+        for (int k = 0; k < N_CHUNKS && ok; k++)
+            ok = (f->chunk[k] = malloc(CHUNK_BYTES)) != NULL;
+        pthread_mutex_init(&f->lock, NULL);
+        pthread_cond_init(&f->cond, NULL);
+        if (ok && pthread_create(&f->thread, NULL, reader, f) == 0)
+            f->thread_running = 1;
+    }
     return GP_OK;
 }
 
 static void file_close(kx_file *f)
 {
+    if (f->thread_running) {
+        pthread_mutex_lock(&f->lock);
+        f->stop = 1;
+        pthread_cond_broadcast(&f->cond);
+        pthread_mutex_unlock(&f->lock);
+        pthread_join(f->thread, NULL);
+        f->thread_running = 0;
+    }
+    if (f->chunk[0]) {
+        pthread_mutex_destroy(&f->lock);
+        pthread_cond_destroy(&f->cond);
+    }
+    for (int k = 0; k < N_CHUNKS; k++) {
+        free(f->chunk[k]);
+        f->chunk[k] = NULL;
+    }
     if (f->gz)
         gzclose(f->gz);
     f->gz = NULL;
@@ -395,8 +506,12 @@ gp_status gp_kineto_load(gp_job *job, const char *path, gp_error *err)
     assert(job && path);
     memset(&c, 0, sizeof c);
     memset(&tmp, 0, sizeof tmp);
-    if ((st = file_open(&f, path, err)) != GP_OK)
+    if ((st = file_open(&f, path, 1, err)) != GP_OK)
         return st;
+    /* Size the arrays from the text's size (about 300 bytes an event in
+     * these files), so they do not grow by copying. */
+    if (f.isize)
+        gp_rank_reserve(&tmp, f.isize / 2400, f.isize / 1200, f.isize / 600, f.isize / 280);
     c.job = job;
     c.r = &tmp;
     c.path = path;
@@ -456,7 +571,7 @@ int gp_kineto_sniff(const char *path)
     gp_json_tok t;
     int found = 0;
 
-    if (file_open(&f, path, &err) != GP_OK)
+    if (file_open(&f, path, 0, &err) != GP_OK)
         return err.code == GP_ERR_IO ? -1 : 0;
     j = gp_json_new(sniff_read, &f);
     if (!j) {

@@ -180,6 +180,27 @@ static void *add(void **arr, size_t *n, size_t *cap, size_t size)
     return e;
 }
 
+static void reserve(void **arr, size_t *cap, size_t want, size_t size)
+{
+    void *p;
+
+    if (want <= *cap || want > SIZE_MAX / size)
+        return;
+    p = realloc(*arr, want * size);
+    if (p) {
+        *arr = p;
+        *cap = want;
+    }
+}
+
+void gp_rank_reserve(gp_rank *r, size_t ops, size_t calls, size_t ranges, size_t hta)
+{
+    reserve((void **)&r->ops, &r->cap_ops, ops, sizeof *r->ops);
+    reserve((void **)&r->calls, &r->cap_calls, calls, sizeof *r->calls);
+    reserve((void **)&r->ranges, &r->cap_ranges, ranges, sizeof *r->ranges);
+    reserve((void **)&r->hta, &r->cap_hta, hta, sizeof *r->hta);
+}
+
 #define ADD(r, arr, n, cap) add((void **)&(r)->arr, &(r)->n, &(r)->cap, sizeof *(r)->arr)
 
 gp_op *gp_rank_add_op(gp_rank *r)

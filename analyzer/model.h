@@ -213,6 +213,11 @@ gp_sample *gp_rank_add_sample(gp_rank *r);
 gp_devinfo *gp_rank_add_device(gp_rank *r);
 gp_hta_event *gp_rank_add_hta(gp_rank *r);
 
+/* Makes room for at least this many records of each kind, so a loader
+ * that knows roughly how many are coming avoids growing by copying.
+ * A hint: failing is harmless (the arrays then grow as needed). */
+void gp_rank_reserve(gp_rank *r, size_t ops, size_t calls, size_t ranges, size_t hta);
+
 /* After loading: classifies kernels (name -> class, precision, tensor
  * cores, HTA type), gives API calls their role, sorts every array by start
  * (stable), and joins each op to its launch call by correlation. O(n log n).

@@ -245,5 +245,11 @@ int gp_record_run(const gp_record_opts *o)
     }
     if (!o->quiet)
         gp_rec_summary(path, cmdline, rs.child_end_ns - t0, rs.status, &stats);
+    if (getenv("GPUPACK_RECORD_STATS"))
+        fprintf(stderr, "gpupack record: ingest %llu records in %.3f s (%.0f records/s); "
+                "finishing the trace %.3f s\n", (unsigned long long)stats.records,
+                (double)stats.ingest_ns / 1e9,
+                stats.ingest_ns > 0 ? (double)stats.records / ((double)stats.ingest_ns / 1e9) : 0.0,
+                (double)stats.finish_ns / 1e9);
     return exit_code(rs.status);
 }

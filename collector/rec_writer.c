@@ -63,6 +63,7 @@ struct gp_recw {
     size_t n_procs, cap_procs;
     gp_recw_stats stats;
     uint64_t txn_records;
+    int64_t first_ns, last_ns; /* first event handled, last commit done */
 };
 
 /* ---- queue ------------------------------------------------------------------ */
@@ -360,27 +361,76 @@ static int64_t map_string(const conn_state *c, uint32_t wire)
     return m->wire == wire ? (int64_t)m->store : -1;
 }
 
-/* Checks and fixes one record from a socket. Returns 0 if it may be written. */
-static int validate(const conn_state *c, gp_record *r)
-{
-    int nf;
-    const gp_field *f = gp_kind_fields(r->kind, &nf);
-    unsigned char *base = (unsigned char *)&r->u;
-    int64_t s, e;
+/* Per kind: where its string fields and its pid are (from fields.h),
+ * computed once so validating a record is a few loads. */
+typedef struct kind_layout {
+    unsigned short str_off[8];
+    int n_str;
+    int pid_off; /* -1: the kind keeps its own pid (device, metric) */
+} kind_layout;
 
-    for (int i = 0; i < nf; i++) {
-        if (f[i].type == GP_F_STR) {
-            int64_t id = map_string(c, *(uint32_t *)(base + f[i].offset));
-            if (id < 0)
-                return -1;
-            *(uint32_t *)(base + f[i].offset) = (uint32_t)id;
-        } else if (strcmp(f[i].name, "pid") == 0 && r->kind != GP_KIND_METRIC &&
-                   r->kind != GP_KIND_DEVICE) {
-            /* a process speaks only for itself */
-            *(uint32_t *)(base + f[i].offset) = (uint32_t)c->pid;
+static kind_layout layouts[GP_KIND_COUNT];
+static pthread_once_t layouts_once = PTHREAD_ONCE_INIT;
+
+static void init_layouts(void)
+{
+    for (int k = 0; k < GP_KIND_COUNT; k++) {
+        int nf;
+        const gp_field *f = gp_kind_fields(k, &nf);
+        kind_layout *l = &layouts[k];
+
+        l->pid_off = -1;
+        for (int i = 0; i < nf; i++) {
+            if (f[i].type == GP_F_STR && l->n_str < 8)
+                l->str_off[l->n_str++] = f[i].offset;
+            else if (strcmp(f[i].name, "pid") == 0 && k != GP_KIND_METRIC &&
+                     k != GP_KIND_DEVICE)
+                l->pid_off = f[i].offset;
         }
     }
-    if (gp_record_time(r, &s, &e) && r->kind != GP_KIND_PROCESS && (e < s || s < 0))
+}
+
+/* Start and end of a record held as its kind's struct (times lead every
+ * struct that has them: start/ts first). */
+static int item_time(gp_kind kind, const unsigned char *base, int64_t *s, int64_t *e)
+{
+    gp_record r;
+
+    r.kind = kind;
+    memcpy(&r.u, base, gp_kind_size(kind));
+    return gp_record_time(&r, s, e);
+}
+
+/* Checks and fixes one record from a socket, in place. Returns 0 if it may
+ * be written. */
+static int validate(const conn_state *c, gp_kind kind, unsigned char *base)
+{
+    const kind_layout *l = &layouts[kind];
+    int64_t s, e;
+
+    for (int i = 0; i < l->n_str; i++) {
+        uint32_t *p = (uint32_t *)(base + l->str_off[i]);
+        int64_t id = map_string(c, *p);
+        if (id < 0)
+            return -1;
+        *p = (uint32_t)id;
+    }
+    if (l->pid_off >= 0) /* a process speaks only for itself */
+        *(uint32_t *)(base + l->pid_off) = (uint32_t)c->pid;
+    switch (kind) { /* the timed kinds: start at offset 0, end next (or a duration) */
+    case GP_KIND_KERNEL: case GP_KIND_MEMCPY: case GP_KIND_MEMSET: case GP_KIND_SYNC:
+    case GP_KIND_API: case GP_KIND_NVTX: case GP_KIND_OVERHEAD:
+        s = ((const int64_t *)base)[0];
+        e = ((const int64_t *)base)[1];
+        break;
+    case GP_KIND_METRIC: case GP_KIND_DROPPED: case GP_KIND_COSCHED:
+        if (!item_time(kind, base, &s, &e))
+            return 0;
+        break;
+    default:
+        return 0;
+    }
+    if (e < s || s < 0)
         return -1;
     return 0;
 }
@@ -414,21 +464,24 @@ static void on_batch(gp_recw *q, const event *ev)
         m->store = id;
     }
     for (int k = 0; k < GP_KIND_COUNT; k++) {
-        size_t n;
-        gp_batch_items(ev->batch, k, &n);
+        size_t n, sz = gp_kind_size(k);
+        unsigned char *items = gp_batch_items_mut(ev->batch, k, &n);
         for (size_t i = 0; i < n; i++) {
-            gp_record r;
-            gp_batch_get(ev->batch, k, i, &r);
-            if (validate(c, &r) < 0) {
+            unsigned char *item = items + i * sz;
+            if (validate(c, k, item) < 0) {
                 rejected++;
                 continue;
             }
             if (k == GP_KIND_PROCESS) {
-                if (r.u.process.end_ns)
+                const gp_process *p = (const gp_process *)item;
+                if (p->end_ns)
                     c->goodbye = 1;
-                proc_from_collector(q, &r.u.process);
-            } else {
-                put(q, &r);
+                proc_from_collector(q, p);
+            } else if (!q->failed) {
+                if (gp_writer_put_item(q->w, k, item, &q->err) != GP_OK)
+                    q->failed = 1;
+                q->stats.records++;
+                q->txn_records++;
             }
         }
     }
@@ -568,6 +621,8 @@ static void *writer_thread(void *arg)
         if (!q->head)
             break;
         pthread_mutex_unlock(&q->lock);
+        if (!q->first_ns)
+            q->first_ns = gp_now_ns();
         if (!q->failed && gp_writer_begin(q->w, &q->err) != GP_OK)
             q->failed = 1;
         q->txn_records = 0;
@@ -593,6 +648,7 @@ static void *writer_thread(void *arg)
         }
         if (!q->failed && gp_writer_commit(q->w, &q->err) != GP_OK)
             q->failed = 1;
+        q->last_ns = gp_now_ns();
         pthread_mutex_lock(&q->lock);
     }
     pthread_mutex_unlock(&q->lock);
@@ -609,6 +665,7 @@ gp_recw *gp_recw_start(gp_writer *w, size_t max_queue_bytes)
     pthread_cond_init(&q->cond, NULL);
     q->w = w;
     q->max_bytes = max_queue_bytes;
+    pthread_once(&layouts_once, init_layouts);
     if (pthread_create(&q->thread, NULL, writer_thread, q) != 0) {
         free(q);
         return NULL;
@@ -625,6 +682,9 @@ gp_status gp_recw_finish(gp_recw *q, gp_recw_stats *stats, gp_error *err)
     pthread_cond_signal(&q->cond);
     pthread_mutex_unlock(&q->lock);
     pthread_join(q->thread, NULL);
+    int64_t t_close = gp_now_ns();
+
+    q->stats.ingest_ns = q->last_ns - q->first_ns;
     if (q->failed) {
         *err = q->err;
         st = q->err.code ? q->err.code : GP_ERR_IO;
@@ -632,6 +692,7 @@ gp_status gp_recw_finish(gp_recw *q, gp_recw_stats *stats, gp_error *err)
     } else {
         st = gp_writer_close(q->w, err);
     }
+    q->stats.finish_ns = gp_now_ns() - t_close;
     if (stats)
         *stats = q->stats;
     for (size_t i = 0; i < q->n_conns; i++)

@@ -49,6 +49,8 @@ int gp_recw_full(gp_recw *q);
 typedef struct gp_recw_stats {
     uint64_t records, rejected, batches;
     int processes;
+    int64_t ingest_ns;  /* from the first event handled to the last commit */
+    int64_t finish_ns;  /* closing the trace: indexes, checkpoint */
 } gp_recw_stats;
 
 /* Drains the queue, writes the final process rows, closes the trace

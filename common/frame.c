@@ -57,9 +57,10 @@ void gp_frame_reader_free(gp_frame_reader *fr)
 
 int gp_frame_reader_feed(gp_frame_reader *fr, const void *data, size_t n)
 {
-    /* Compact before growing so the buffer holds at most one partial frame
-     * plus what was just received. */
-    if (fr->pos > 0) {
+    /* Drop consumed bytes when they are at least half the buffer or the new
+     * bytes would not fit: amortized O(1) per byte, and the buffer holds at
+     * most about two frames plus what was just received. */
+    if (fr->pos > 0 && (fr->pos * 2 >= fr->buf.len || fr->buf.cap - fr->buf.len < n)) {
         gp_buf_consume(&fr->buf, fr->pos);
         fr->pos = 0;
     }

@@ -54,6 +54,9 @@ gp_status gp_writer_begin(gp_writer *w, gp_error *err);
 /* Appends one record. String fields must hold ids from gp_writer_intern.
  * Outside a transaction each put is its own transaction (slow). */
 gp_status gp_writer_put(gp_writer *w, const gp_record *r, gp_error *err);
+/* The same for a record held as its kind's struct (gp_kernel for
+ * GP_KIND_KERNEL, ...), e.g. an item of a gp_batch: no copy. */
+gp_status gp_writer_put_item(gp_writer *w, gp_kind kind, const void *item, gp_error *err);
 gp_status gp_writer_commit(gp_writer *w, gp_error *err);
 /* The store id of a string, adding it if new. Returns 0 on error (err set).
  * O(len) with a bounded cache in front of the strings table. */

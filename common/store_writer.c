@@ -176,12 +176,11 @@ static gp_status insert_stmt(gp_writer *w, int kind, sqlite3_stmt **out, gp_erro
     return st;
 }
 
-/* Binds every field of the record, in column order. */
-static void bind_fields(sqlite3_stmt *st, const gp_record *r)
+/* Binds every field of a record of `kind` held at base, in column order. */
+static void bind_fields(sqlite3_stmt *st, gp_kind kind, const unsigned char *base)
 {
     int nf;
-    const gp_field *f = gp_kind_fields(r->kind, &nf);
-    const unsigned char *base = (const unsigned char *)&r->u;
+    const gp_field *f = gp_kind_fields(kind, &nf);
 
     for (int i = 0; i < nf; i++) {
         const void *p = base + f[i].offset;
@@ -199,16 +198,21 @@ static void bind_fields(sqlite3_stmt *st, const gp_record *r)
 
 gp_status gp_writer_put(gp_writer *w, const gp_record *r, gp_error *err)
 {
+    return gp_writer_put_item(w, r->kind, &r->u, err);
+}
+
+gp_status gp_writer_put_item(gp_writer *w, gp_kind kind, const void *item, gp_error *err)
+{
     sqlite3_stmt *st;
     gp_status s;
     int rc;
 
-    if ((unsigned)r->kind >= GP_KIND_COUNT)
+    if ((unsigned)kind >= GP_KIND_COUNT)
         return gp_error_set(err, GP_ERR_INTERNAL, "%s: record of unknown kind %d", w->path,
-                            (int)r->kind);
-    if ((s = insert_stmt(w, r->kind, &st, err)) != GP_OK)
+                            (int)kind);
+    if ((s = insert_stmt(w, kind, &st, err)) != GP_OK)
         return s;
-    bind_fields(st, r);
+    bind_fields(st, kind, item);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
