@@ -67,8 +67,6 @@ void gp_analysis_free(gp_analysis *a)
         return;
     for (size_t i = 0; i < a->n_ranks; i++) {
         gp_rank_result *r = &a->ranks[i];
-        for (size_t k = 0; k < r->n_devices; k++)
-            free(r->devices[k].gaps);
         free(r->devices);
         free(r->hta.streams);
         free(r->kernels);

@@ -60,6 +60,9 @@ typedef struct gp_gap {
 } gp_gap;
 
 #define GP_TOP_EXAMPLES 5
+/* Gap lengths by decade: below 1 us, 1-10 us, ..., 10-100 ms, 100 ms and
+ * longer. Bucket b holds gaps of length in [10^(b-1), 10^b) us. */
+#define GP_GAP_BUCKETS 7
 
 typedef struct gp_cause_stats {
     int64_t total_ns, count;
@@ -78,8 +81,8 @@ typedef struct gp_device_result {
     int64_t idle_ns;               /* gaps inside [first, last] */
     int64_t n_kernels, n_copies, n_memsets;
     gp_cause_stats causes[GP_CAUSE_COUNT];
-    gp_gap *gaps;                  /* every gap, in time order */
-    size_t n_gaps;
+    size_t n_gaps;                 /* gaps inside [first, last] */
+    int64_t gap_count[GP_GAP_BUCKETS], gap_ns[GP_GAP_BUCKETS]; /* by length */
 } gp_device_result;
 
 /* ---- kernels, precisions, launches, steps ---- */

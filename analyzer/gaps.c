@@ -49,36 +49,46 @@ const char *gp_cause_name(int c)
     return c >= 0 && c < GP_CAUSE_COUNT ? cause_names[c] : "?";
 }
 
+/* An index entry: a record's end time and its position. */
+typedef struct endix {
+    int64_t end;
+    uint32_t idx;
+} endix;
+
 typedef struct ctx {
     const gp_rank *r;
-    uint32_t *calls_by_end;   /* call indexes sorted by end */
-    uint32_t *ranges_by_end;
+    endix *calls_by_end;      /* calls sorted by end */
+    endix *ranges_by_end;
     int32_t *copy_op;         /* per call: the copy/memset op it issued, -1 none */
 } ctx;
 
-static const gp_rank *sort_rank;
-static int cmp_call_end(const void *a, const void *b)
+static int cmp_end(const void *a, const void *b)
 {
-    int64_t x = sort_rank->calls[*(const uint32_t *)a].end_ns;
-    int64_t y = sort_rank->calls[*(const uint32_t *)b].end_ns;
-    return (x > y) - (x < y);
+    const endix *x = a, *y = b;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
 }
-static int cmp_range_end(const void *a, const void *b)
+
+/* Sorts by end; records sorted by start usually end in order too, so an
+ * ordered input costs one pass. */
+static void sort_ends(endix *ix, size_t n)
 {
-    int64_t x = sort_rank->ranges[*(const uint32_t *)a].end_ns;
-    int64_t y = sort_rank->ranges[*(const uint32_t *)b].end_ns;
-    return (x > y) - (x < y);
+    for (size_t i = 1; i < n; i++)
+        if (ix[i].end < ix[i - 1].end) {
+            qsort(ix, n, sizeof *ix, cmp_end);
+            return;
+        }
 }
 
 /* First position in an end-sorted index whose end >= t. */
-static size_t first_end_at(const uint32_t *ix, size_t n, int64_t t, int calls, const gp_rank *r)
+static size_t first_end_at(const endix *ix, size_t n, int64_t t)
 {
     size_t lo = 0, hi = n;
 
     while (lo < hi) {
         size_t m = (lo + hi) / 2;
-        int64_t e = calls ? r->calls[ix[m]].end_ns : r->ranges[ix[m]].end_ns;
-        if (e < t)
+        if (ix[m].end < t)
             lo = m + 1;
         else
             hi = m;
@@ -102,12 +112,12 @@ static int host_cause(const ctx *c, uint32_t tid, int64_t a, int64_t ls, gp_stri
 {
     const gp_rank *r = c->r;
     int64_t in_calls = 0, w = ls - a;
-    size_t i = first_end_at(c->calls_by_end, r->n_calls, a - SYNC_SLACK_NS, 1, r);
+    size_t i = first_end_at(c->calls_by_end, r->n_calls, a - SYNC_SLACK_NS);
     int best_role = 0;
     gp_strid best_name = 0;
 
     for (; i < r->n_calls; i++) {
-        const gp_call *k = &r->calls[c->calls_by_end[i]];
+        const gp_call *k = &r->calls[c->calls_by_end[i].idx];
         if (k->end_ns > ls)
             break;
         if (k->tid != tid)
@@ -118,7 +128,7 @@ static int host_cause(const ctx *c, uint32_t tid, int64_t a, int64_t ls, gp_stri
                 best_role = GP_CAUSE_HOST_SYNC;
                 best_name = k->name;
             } else if (k->role == GP_CALL_ROLE_COPY && best_role != GP_CAUSE_HOST_SYNC &&
-                       blocked_on_copy(c, c->calls_by_end[i])) {
+                       blocked_on_copy(c, c->calls_by_end[i].idx)) {
                 best_role = GP_CAUSE_BLOCKING_COPY;
                 best_name = k->name;
             }
@@ -144,9 +154,9 @@ static int host_cause(const ctx *c, uint32_t tid, int64_t a, int64_t ls, gp_stri
         int64_t best = 0, best_len = 0;
         gp_strid name = 0;
         for (int pass = 0; pass < 2 && !name; pass++) {
-            size_t j = first_end_at(c->ranges_by_end, r->n_ranges, a, 0, r);
+            size_t j = first_end_at(c->ranges_by_end, r->n_ranges, a);
             for (; j < r->n_ranges; j++) {
-                const gp_range *g = &r->ranges[c->ranges_by_end[j]];
+                const gp_range *g = &r->ranges[c->ranges_by_end[j].idx];
                 int64_t s, e, ov, len = g->end_ns - g->start_ns;
                 /* in end order: a range ending past ls + 10w that still
                  * overlaps the window is longer than 10w, so none is left */
@@ -187,26 +197,27 @@ static void note(gp_device_result *d, const gp_gap *g)
     cs->top[at] = *g;
 }
 
-static int add_gap(gp_device_result *d, const gp_gap *g, size_t *cap)
+/* Counts a gap inside the span: its cause and its length bucket. Gaps are
+ * not kept one by one (a trace of millions of kernels has millions). */
+static void add_gap(gp_device_result *d, const gp_gap *g)
 {
+    int64_t len = g->end_ns - g->start_ns, top = 1000;
+    int b = 0;
+
     note(d, g);
-    if (d->n_gaps == *cap) {
-        size_t nc = *cap ? 2 * *cap : 64;
-        gp_gap *p = realloc(d->gaps, nc * sizeof *p);
-        if (!p)
-            return -1;
-        d->gaps = p;
-        *cap = nc;
+    while (b < GP_GAP_BUCKETS - 1 && len >= top) {
+        b++;
+        top *= 10;
     }
-    d->gaps[d->n_gaps++] = *g;
-    return 0;
+    d->gap_count[b]++;
+    d->gap_ns[b] += len;
+    d->n_gaps++;
 }
 
 static int device_gaps(const ctx *c, const gp_job *job, gp_device_result *d)
 {
     const gp_rank *r = c->r;
     int64_t cur_s = 0, cur_e = -1, kern_e = -1, kern_s = 0, copy_e = -1, copy_s = 0;
-    size_t cap = 0;
     int any = 0;
 
     for (size_t i = 0; i < r->n_ops; i++) {
@@ -251,8 +262,7 @@ static int device_gaps(const ctx *c, const gp_job *job, gp_device_result *d)
                     g.cause = (uint8_t)host_cause(c, l->tid, cur_e, l->start_ns, &g.label);
             }
             d->idle_ns += g.end_ns - g.start_ns;
-            if (add_gap(d, &g, &cap) < 0)
-                return -1;
+            add_gap(d, &g);
             cur_s = o->start_ns;
             cur_e = o->end_ns;
         } else if (o->end_ns > cur_e) {
@@ -309,17 +319,16 @@ int gp_gaps_analyze(const gp_job *job, const gp_rank *r, gp_rank_result *out)
         goto done;
     }
     for (size_t i = 0; i < r->n_calls; i++) {
-        c.calls_by_end[i] = (uint32_t)i;
+        c.calls_by_end[i] = (endix){ r->calls[i].end_ns, (uint32_t)i };
         c.copy_op[i] = -1;
     }
     for (size_t i = 0; i < r->n_ops; i++) /* launch joins were made by gp_rank_finish */
         if (r->ops[i].kind != GP_OP_KERNEL && r->ops[i].launch >= 0)
             c.copy_op[r->ops[i].launch] = (int32_t)i;
     for (size_t i = 0; i < r->n_ranges; i++)
-        c.ranges_by_end[i] = (uint32_t)i;
-    sort_rank = r; /* qsort has no context argument; single-threaded */
-    qsort(c.calls_by_end, r->n_calls, sizeof *c.calls_by_end, cmp_call_end);
-    qsort(c.ranges_by_end, r->n_ranges, sizeof *c.ranges_by_end, cmp_range_end);
+        c.ranges_by_end[i] = (endix){ r->ranges[i].end_ns, (uint32_t)i };
+    sort_ends(c.calls_by_end, r->n_calls);
+    sort_ends(c.ranges_by_end, r->n_ranges);
     /* devices in id order */
     for (size_t i = 1; i < nd; i++)
         for (size_t j = i; j > 0 && devs[j - 1] > devs[j]; j--) {

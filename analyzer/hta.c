@@ -4,14 +4,16 @@
  *
  * Kineto inputs carry HTA's own view of the file (gp_rank.hta, in
  * traceEvents order, times as HTA parses them), so results match HTA to the
- * microsecond. For gpupack and Nsight inputs the same events are built from
- * the records in time order, with exact nanosecond times (no rounding):
- * HTA never reads those files, and rounding would only lose precision.
+ * microsecond. For gpupack and Nsight inputs the same rules run directly
+ * over the model's time-sorted, launch-joined arrays (hta_direct), with
+ * exact nanosecond times (no rounding): HTA never reads those files, and
+ * rounding would only lose precision.
  * Known difference: HTA's orphan quirk (Q4) takes the launch time of a
  * kernel without a launch call from traceEvents[0]; gpupack gives such a
  * kernel no launch time (it is never counted as host wait).
  *
- * Cost: O(n log n) in events; memory O(n).
+ * Cost: Kineto inputs O(n log n) in events, memory O(n); others O(n) time,
+ * O(streams) memory.
  */
 #include "config.h"
 
@@ -32,125 +34,6 @@ typedef struct ev {
     double runtime_ts;        /* its partner's ts when the partner is kept; NAN otherwise */
     size_t order;             /* position in the input, for stable sorts */
 } ev;
-
-static const char *sync_name(int type)
-{
-    switch (type) {
-    case GP_SYNC_EVENT: return "Event Sync";
-    case GP_SYNC_STREAM_WAIT_EVENT: return "Stream Wait Event";
-    case GP_SYNC_STREAM: return "Stream Sync";
-    case GP_SYNC_CONTEXT: return "Context Sync";
-    default: return "Sync";
-    }
-}
-
-/* HTA's view of a non-Kineto rank: every record as an event, time order. */
-static int build_events(gp_job *job, const gp_rank *r, gp_hta_event **out, size_t *n_out)
-{
-    size_t n = r->n_ops + r->n_calls + r->n_syncs + r->n_ranges, k = 0;
-    gp_hta_event *e = calloc(n ? n : 1, sizeof *e);
-    int64_t *start = calloc(n ? n : 1, sizeof *start);
-    size_t *idx;
-
-    if (!e || !start) {
-        free(e);
-        free(start);
-        return -1;
-    }
-    /* Times relative to the earliest one (HTA does the same; it changes no
-     * result), so epoch nanoseconds stay exact in a double. */
-    int64_t base = INT64_MAX;
-    for (size_t i = 0; i < r->n_ops; i++)
-        base = r->ops[i].start_ns < base ? r->ops[i].start_ns : base;
-    for (size_t i = 0; i < r->n_calls; i++)
-        base = r->calls[i].start_ns < base ? r->calls[i].start_ns : base;
-    for (size_t i = 0; i < r->n_syncs; i++)
-        base = r->syncs[i].start_ns < base ? r->syncs[i].start_ns : base;
-    for (size_t i = 0; i < r->n_ranges; i++)
-        base = r->ranges[i].start_ns < base ? r->ranges[i].start_ns : base;
-#define PUT(t0, t1, strm, co, nm, c)                                              \
-    do {                                                                           \
-        start[k] = (t0);                                                           \
-        e[k].ts_us = (double)((t0) - base) / 1e3;                                  \
-        e[k].dur_us = (double)((t1) - (t0)) / 1e3;                                 \
-        e[k].stream = (strm);                                                      \
-        e[k].correlation = (co);                                                   \
-        e[k].name = (nm);                                                          \
-        e[k].cat = (c);                                                            \
-        k++;                                                                       \
-    } while (0)
-    for (size_t i = 0; i < r->n_ops; i++) {
-        const gp_op *o = &r->ops[i];
-        PUT(o->start_ns, o->end_ns, o->stream, o->correlation, o->name,
-            o->kind == GP_OP_KERNEL ? GP_HCAT_KERNEL
-                                    : o->kind == GP_OP_MEMCPY ? GP_HCAT_MEMCPY : GP_HCAT_MEMSET);
-    }
-    for (size_t i = 0; i < r->n_calls; i++) {
-        const gp_call *c = &r->calls[i];
-        PUT(c->start_ns, c->end_ns, -1, c->correlation, c->name, GP_HCAT_CUDA_RUNTIME);
-    }
-    for (size_t i = 0; i < r->n_syncs; i++) {
-        const gp_syncrec *s = &r->syncs[i];
-        const char *nm = sync_name(s->type);
-        PUT(s->start_ns, s->end_ns, s->stream, s->correlation, gp_job_intern(job, nm, strlen(nm)),
-            GP_HCAT_CUDA_SYNC);
-    }
-    for (size_t i = 0; i < r->n_ranges; i++) {
-        const gp_range *g = &r->ranges[i];
-        PUT(g->start_ns, g->end_ns, -1, -1, g->name,
-            g->kind == GP_RANGE_ANNOTATION ? GP_HCAT_USER_ANNOTATION : GP_HCAT_CPU_OP);
-    }
-#undef PUT
-    /* Time order (stable): index sort on start. */
-    idx = malloc(k * sizeof *idx + 1);
-    if (!idx) {
-        free(e);
-        free(start);
-        return -1;
-    }
-    for (size_t i = 0; i < k; i++)
-        idx[i] = i;
-    {
-        size_t *tmp = malloc(k * sizeof *tmp + 1);
-        if (!tmp) {
-            free(idx);
-            free(e);
-            free(start);
-            return -1;
-        }
-        for (size_t w = 1; w < k; w *= 2)
-            for (size_t lo = 0; lo < k; lo += 2 * w) {
-                size_t mid = lo + w < k ? lo + w : k, hi = lo + 2 * w < k ? lo + 2 * w : k;
-                size_t i = lo, j = mid, o = lo;
-                while (i < mid && j < hi)
-                    tmp[o++] = start[idx[j]] < start[idx[i]] ? idx[j++] : idx[i++];
-                while (i < mid)
-                    tmp[o++] = idx[i++];
-                while (j < hi)
-                    tmp[o++] = idx[j++];
-                memcpy(idx + lo, tmp + lo, (hi - lo) * sizeof *idx);
-            }
-        free(tmp);
-    }
-    {
-        gp_hta_event *sorted = malloc(k * sizeof *sorted + 1);
-        if (!sorted) {
-            free(idx);
-            free(e);
-            free(start);
-            return -1;
-        }
-        for (size_t i = 0; i < k; i++)
-            sorted[i] = e[idx[i]];
-        free(e);
-        e = sorted;
-    }
-    free(idx);
-    free(start);
-    *out = e;
-    *n_out = k;
-    return 0;
-}
 
 /* ^ProfilerStep#\d+ (HTA's step names). */
 static int is_step_name(const char *s)
@@ -233,31 +116,49 @@ static int cmp_ts(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Union length of events (sorted by ts), HTA style (6). */
+/* The union of intervals fed in start order, HTA style (6): closed runs
+ * are summed in order, then the open one. */
+typedef struct sweep {
+    double first, s, e, total;
+    int open;
+} sweep;
+
+static void sweep_add(sweep *w, double s, double e)
+{
+    if (!w->open) {
+        w->first = w->s = s;
+        w->e = e;
+        w->open = 1;
+    } else if (s > w->e) {
+        w->total += w->e - w->s;
+        w->s = s;
+        w->e = e;
+    } else if (e > w->e) {
+        w->e = e;
+    }
+}
+
+/* The union's length; the sweep is finished (add nothing after). */
+static double sweep_total(sweep *w)
+{
+    if (w->open)
+        w->total += w->e - w->s;
+    w->open = 0;
+    return w->total;
+}
+
+/* Union length of events (sorted by ts). */
 static void merge(ev **e, size_t n, double *busy, double *first, double *last)
 {
-    double b = 0, gs = 0, ge = 0;
-    int open = 0;
+    sweep w = { 0 };
 
-    for (size_t i = 0; i < n; i++) {
-        if (!open) {
-            gs = e[i]->ts;
-            ge = e[i]->end;
-            *first = gs;
-            open = 1;
-        } else if (e[i]->ts > ge) {
-            b += ge - gs;
-            gs = e[i]->ts;
-            ge = e[i]->end;
-        } else if (e[i]->end > ge) {
-            ge = e[i]->end;
-        }
+    for (size_t i = 0; i < n; i++)
+        sweep_add(&w, e[i]->ts, e[i]->end);
+    if (w.open) {
+        *first = w.first;
+        *last = w.e;
     }
-    if (open) {
-        b += ge - gs;
-        *last = ge;
-    }
-    *busy = b;
+    *busy = sweep_total(&w);
 }
 
 static double round2(double x)
@@ -265,11 +166,231 @@ static double round2(double x)
     return rint(x * 100.0) / 100.0; /* numpy.round(x, 2) */
 }
 
+
+/* ---- records already in the model (gpupack, Nsight): HTA's rules applied
+ * to the time-sorted, launch-joined arrays directly, without copies:
+ * O(n) time, O(streams) memory. The partner of a GPU operation is its
+ * launch call (gpupack traces give each call its own correlation id). */
+
+typedef struct dstream {
+    int64_t stream;
+    double prev_end;
+    int any;
+    gp_hta_stream out;
+} dstream;
+
+static double us(int64_t ns, int64_t base)
+{
+    return (double)(ns - base) / 1e3;
+}
+
+static int sync_gpu_side(const gp_syncrec *y)
+{
+    return (y->stream >= 0 && y->correlation >= 0) || y->type == GP_SYNC_EVENT ||
+           y->type == GP_SYNC_CONTEXT;
+}
+
+/* The call with this (pid, correlation) via binary search in calls sorted
+ * by correlation (index idx); -1 if none. */
+static int64_t call_by_corr(const gp_rank *r, const uint32_t *idx, size_t n, uint32_t pid,
+                            int64_t corr)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t m = (lo + hi) / 2;
+        const gp_call *c = &r->calls[idx[m]];
+        if (c->pid < pid || (c->pid == pid && c->correlation < corr))
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    if (lo < n && r->calls[idx[lo]].pid == pid && r->calls[idx[lo]].correlation == corr)
+        return idx[lo];
+    return -1;
+}
+
+static const gp_rank *corr_rank;
+static int cmp_call_corr(const void *a, const void *b)
+{
+    const gp_call *x = &corr_rank->calls[*(const uint32_t *)a];
+    const gp_call *y = &corr_rank->calls[*(const uint32_t *)b];
+    if (x->pid != y->pid)
+        return x->pid < y->pid ? -1 : 1;
+    return (x->correlation > y->correlation) - (x->correlation < y->correlation);
+}
+
+static int hta_direct(const gp_job *job, const gp_rank *r, double threshold, int step_filter,
+                      int include_last, gp_hta_result *out)
+{
+    int64_t base = INT64_MAX, cut = INT64_MAX;
+    uint32_t *by_corr = NULL;
+    size_t n_corr = 0, n_streams = 0, cap_streams = 0;
+    dstream *st = NULL;
+    sweep all = { 0 }, comp = { 0 };
+    int any_cpu = 0;
+    size_t i = 0, k = 0;
+
+    for (size_t j = 0; j < r->n_ops; j++)
+        base = r->ops[j].start_ns < base ? r->ops[j].start_ns : base;
+    for (size_t j = 0; j < r->n_syncs; j++)
+        base = r->syncs[j].start_ns < base ? r->syncs[j].start_ns : base;
+    if (step_filter) {
+        int have = 0;
+        int64_t min_cpu = INT64_MAX;
+        for (size_t j = 0; j < r->n_ranges; j++) {
+            min_cpu = r->ranges[j].start_ns < min_cpu ? r->ranges[j].start_ns : min_cpu;
+            if (is_step_name(gp_job_str(job, r->ranges[j].name)) &&
+                (!have || r->ranges[j].start_ns > cut)) {
+                cut = r->ranges[j].start_ns;
+                have = 1;
+            }
+        }
+        for (size_t j = 0; j < r->n_calls; j++)
+            min_cpu = r->calls[j].start_ns < min_cpu ? r->calls[j].start_ns : min_cpu;
+        if (!have)
+            cut = min_cpu; /* nothing on the CPU side survives */
+        if (include_last)
+            cut = INT64_MAX;
+    }
+    /* syncs find their partner call by correlation */
+    if (r->n_syncs) {
+        by_corr = malloc((r->n_calls + 1) * sizeof *by_corr);
+        if (!by_corr)
+            return -1;
+        for (size_t j = 0; j < r->n_calls; j++)
+            if (r->calls[j].correlation >= 0)
+                by_corr[n_corr++] = (uint32_t)j;
+        corr_rank = r;
+        qsort(by_corr, n_corr, sizeof *by_corr, cmp_call_corr);
+    }
+    for (size_t j = 0; j < r->n_calls && !any_cpu; j++)
+        any_cpu = r->calls[j].correlation == -1 && r->calls[j].start_ns < cut;
+    for (size_t j = 0; j < r->n_ranges && !any_cpu; j++)
+        any_cpu = r->ranges[j].start_ns < cut;
+
+    /* One pass over ops and syncs in start order (both sorted): unions for
+     * the temporal breakdown, consecutive gaps per stream for the idle one. */
+    while (i < r->n_ops || k < r->n_syncs) {
+        int take_op = k >= r->n_syncs ||
+                      (i < r->n_ops && r->ops[i].start_ns <= r->syncs[k].start_ns);
+        int64_t s_ns, e_ns, stream;
+        int kept, is_compute = 0;
+        double runtime = NAN, ts, end;
+
+        if (take_op) {
+            const gp_op *o = &r->ops[i++];
+            int gpu_side = o->stream >= 0 && o->correlation >= 0;
+            s_ns = o->start_ns;
+            e_ns = o->end_ns;
+            stream = o->stream;
+            if (gpu_side) {
+                const gp_call *l = o->launch >= 0 ? &r->calls[o->launch] : NULL;
+                kept = l ? l->start_ns < cut : !step_filter;
+                if (l && l->start_ns < cut)
+                    runtime = us(l->start_ns, base);
+            } else {
+                kept = s_ns < cut; /* no correlation: HTA counts it CPU-side */
+            }
+            is_compute = o->hta_type == GP_HTA_COMPUTATION;
+            if (kept && stream >= 0) {
+                /* idle breakdown: gaps between consecutive ops of a stream */
+                size_t q;
+                for (q = 0; q < n_streams && st[q].stream != stream; q++)
+                    ;
+                if (q == n_streams) {
+                    if (n_streams == cap_streams) {
+                        size_t nc = cap_streams ? 2 * cap_streams : 8;
+                        dstream *p = realloc(st, nc * sizeof *p);
+                        if (!p) {
+                            free(by_corr);
+                            free(st);
+                            return -1;
+                        }
+                        st = p;
+                        cap_streams = nc;
+                    }
+                    memset(&st[q], 0, sizeof *st);
+                    st[q].stream = stream;
+                    st[q].out.stream = stream;
+                    n_streams++;
+                }
+                ts = us(s_ns, base);
+                if (st[q].any) {
+                    double gap = ts - st[q].prev_end;
+                    if (!isnan(runtime) && runtime > st[q].prev_end) {
+                        st[q].out.host_wait_us += gap;
+                        st[q].out.has_host_wait = 1;
+                    } else if (gap < threshold) {
+                        st[q].out.kernel_wait_us += gap;
+                        st[q].out.has_kernel_wait = 1;
+                    } else {
+                        st[q].out.other_us += gap;
+                    }
+                }
+                st[q].any = 1;
+                st[q].prev_end = us(e_ns, base);
+            }
+        } else {
+            const gp_syncrec *y = &r->syncs[k++];
+            s_ns = y->start_ns;
+            e_ns = y->end_ns;
+            stream = y->stream;
+            if (sync_gpu_side(y)) {
+                if (y->correlation >= 0) {
+                    int64_t c = call_by_corr(r, by_corr, n_corr, y->pid, y->correlation);
+                    kept = c >= 0 ? r->calls[c].start_ns < cut : !step_filter;
+                } else {
+                    kept = any_cpu || !step_filter;
+                }
+            } else {
+                kept = s_ns < cut;
+            }
+        }
+        if (!kept || stream < 0)
+            continue;
+        /* temporal: union of everything on a stream, and of computation */
+        ts = us(s_ns, base);
+        end = us(e_ns, base);
+        sweep_add(&all, ts, end);
+        if (is_compute)
+            sweep_add(&comp, ts, end);
+    }
+    if (all.open) {
+        double first = all.first, last = all.e, busy = sweep_total(&all);
+        double compute = sweep_total(&comp);
+        out->valid = 1;
+        out->span_us = last - first;
+        out->idle_us = out->span_us - busy;
+        out->compute_us = compute;
+        out->noncompute_us = out->span_us - compute - out->idle_us;
+        if (out->span_us != 0) {
+            out->idle_pct = round2(100.0 * out->idle_us / out->span_us);
+            out->compute_pct = round2(100.0 * out->compute_us / out->span_us);
+            out->noncompute_pct = round2(100.0 * out->noncompute_us / out->span_us);
+        }
+    }
+    if (n_streams) {
+        out->streams = malloc(n_streams * sizeof *out->streams);
+        if (!out->streams) {
+            free(by_corr);
+            free(st);
+            return -1;
+        }
+        for (size_t q = 0; q < n_streams; q++)
+            out->streams[q] = st[q].out;
+        out->n_streams = n_streams;
+    }
+    free(by_corr);
+    free(st);
+    return 0;
+}
+
 int gp_hta_breakdown(const gp_job *job_c, const gp_rank *r, const gp_analyze_opts *opts,
                      int step_filter, gp_hta_result *out)
 {
-    gp_job *job = (gp_job *)job_c; /* build_events interns sync names */
-    gp_hta_event *src = r->hta, *built = NULL;
+    const gp_job *job = job_c;
+    const gp_hta_event *src = r->hta;
     size_t n = r->n_hta, n_cpu = 0, n_e = 0, n_k = 0;
     int rounding = r->hta_native && r->hta_rounding;
     double threshold = opts && opts->kernel_wait_us > 0 ? opts->kernel_wait_us : 30.0;
@@ -279,11 +400,10 @@ int gp_hta_breakdown(const gp_job *job_c, const gp_rank *r, const gp_analyze_opt
     int rc = -1;
 
     memset(out, 0, sizeof *out);
-    if (!r->hta_native) {
-        if (build_events(job, r, &built, &n) < 0)
-            return -1;
-        src = built;
-    }
+    out->step_filter = step_filter;
+    if (!r->hta_native)
+        return hta_direct(job_c, r, threshold, step_filter,
+                          opts && opts->hta_include_last_step, out);
     out->rounding = rounding;
     out->step_filter = step_filter;
     e = calloc(n ? n : 1, sizeof *e);
@@ -476,6 +596,5 @@ done:
     free(E);
     free(cpu);
     free(e);
-    free(built);
     return rc;
 }

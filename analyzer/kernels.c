@@ -6,20 +6,6 @@
 
 #include "analyze.h"
 
-typedef struct item {
-    gp_strid name;
-    int64_t dur;
-    uint8_t kind, kclass, precision, tc;
-} item;
-
-static int cmp_name(const void *a, const void *b)
-{
-    const item *x = a, *y = b;
-    if (x->name != y->name)
-        return x->name < y->name ? -1 : 1;
-    return (x->kind > y->kind) - (x->kind < y->kind);
-}
-
 static int cmp_total_k(const void *a, const void *b)
 {
     const gp_kernel_stat *x = a, *y = b;
@@ -38,70 +24,81 @@ static int cmp_total_p(const void *a, const void *b)
 
 int gp_kernels_analyze(const gp_job *job, const gp_rank *r, gp_rank_result *out)
 {
-    item *it = malloc((r->n_ops + 1) * sizeof *it);
-    size_t n = 0;
+    /* One slot per (name, kind): names are dense string ids, so an array
+     * indexed by id finds a name's slot in O(1). O(ops + strings). */
+    size_t n_ids = gp_job_string_count(job);
+    int32_t *slot = malloc(3 * (n_ids + 1) * sizeof *slot);
+    size_t cap = 64;
 
-    (void)job;
-    if (!it)
+    if (!slot)
         return -1;
+    memset(slot, 0xff, 3 * (n_ids + 1) * sizeof *slot); /* -1: no slot yet */
+    out->kernels = malloc(cap * sizeof *out->kernels);
+    if (!out->kernels) {
+        free(slot);
+        return -1;
+    }
     for (size_t i = 0; i < r->n_ops; i++) {
         const gp_op *o = &r->ops[i];
-        it[n++] = (item){ o->name, o->end_ns - o->start_ns, o->kind, o->kclass, o->precision,
-                          o->tensor_core };
-    }
-    qsort(it, n, sizeof *it, cmp_name);
-    out->kernels = calloc(n + 1, sizeof *out->kernels);
-    if (!out->kernels) {
-        free(it);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
+        size_t key = (size_t)(o->name < n_ids ? o->name : 0) * 3 + (o->kind < 3 ? o->kind : 0);
+        int64_t dur = o->end_ns - o->start_ns;
         gp_kernel_stat *k;
-        if (i == 0 || it[i].name != it[i - 1].name || it[i].kind != it[i - 1].kind) {
+
+        if (slot[key] < 0) {
+            if (out->n_kernels == cap) {
+                gp_kernel_stat *p = realloc(out->kernels, 2 * cap * sizeof *p);
+                if (!p) {
+                    free(slot);
+                    return -1;
+                }
+                out->kernels = p;
+                cap *= 2;
+            }
+            slot[key] = (int32_t)out->n_kernels;
             k = &out->kernels[out->n_kernels++];
-            k->name = it[i].name;
-            k->kind = it[i].kind;
-            k->kclass = it[i].kclass;
-            k->precision = it[i].precision;
-            k->tensor_core = it[i].tc;
-            k->min_ns = it[i].dur;
+            memset(k, 0, sizeof *k);
+            k->name = o->name;
+            k->kind = o->kind;
+            k->kclass = o->kclass;
+            k->precision = o->precision;
+            k->tensor_core = o->tensor_core;
+            k->min_ns = dur;
         }
-        k = &out->kernels[out->n_kernels - 1];
+        k = &out->kernels[slot[key]];
         k->count++;
-        k->total_ns += it[i].dur;
-        if (it[i].dur < k->min_ns)
-            k->min_ns = it[i].dur;
-        if (it[i].dur > k->max_ns)
-            k->max_ns = it[i].dur;
+        k->total_ns += dur;
+        if (dur < k->min_ns)
+            k->min_ns = dur;
+        if (dur > k->max_ns)
+            k->max_ns = dur;
     }
+    free(slot);
     qsort(out->kernels, out->n_kernels, sizeof *out->kernels, cmp_total_k);
 
-    /* class x precision x tensor cores, kernels only */
+    /* class x precision x tensor cores, kernels only: at most a few dozen rows */
     out->precisions = calloc(GP_KC_COUNT * GP_PREC_COUNT * 3 + 1, sizeof *out->precisions);
-    if (!out->precisions) {
-        free(it);
+    if (!out->precisions)
         return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < out->n_kernels; i++) {
+        const gp_kernel_stat *k = &out->kernels[i];
         size_t j;
-        if (it[i].kind != GP_OP_KERNEL)
+        if (k->kind != GP_OP_KERNEL)
             continue;
         for (j = 0; j < out->n_precisions; j++) {
             gp_precision_row *p = &out->precisions[j];
-            if (p->kclass == it[i].kclass && p->precision == it[i].precision &&
-                p->tensor_core == it[i].tc)
+            if (p->kclass == k->kclass && p->precision == k->precision &&
+                p->tensor_core == k->tensor_core)
                 break;
         }
         if (j == out->n_precisions) {
-            out->precisions[j].kclass = it[i].kclass;
-            out->precisions[j].precision = it[i].precision;
-            out->precisions[j].tensor_core = it[i].tc;
+            out->precisions[j].kclass = k->kclass;
+            out->precisions[j].precision = k->precision;
+            out->precisions[j].tensor_core = k->tensor_core;
             out->n_precisions++;
         }
-        out->precisions[j].count++;
-        out->precisions[j].total_ns += it[i].dur;
+        out->precisions[j].count += k->count;
+        out->precisions[j].total_ns += k->total_ns;
     }
     qsort(out->precisions, out->n_precisions, sizeof *out->precisions, cmp_total_p);
-    free(it);
     return 0;
 }

@@ -1,25 +1,57 @@
 /* launches.c: CUDA launch statistics: how long after its launch call a
- * kernel starts, and kernels shorter than their own launch. O(n log n). */
+ * kernel starts, and kernels shorter than their own launch. O(n). */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "analyze.h"
 
-static int cmp_i64(const void *a, const void *b)
+/* Puts the k-th smallest of v[lo..hi] at v[k], none larger before it and
+ * none smaller after (quickselect, Hoare partition around the median of
+ * three, so runs of equal values split evenly). O(n) expected. */
+static void select_kth(int64_t *v, ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t k)
 {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
+    while (lo < hi) {
+        int64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi], p;
+        ptrdiff_t i = lo, j = hi;
+
+        p = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        while (i <= j) {
+            while (v[i] < p)
+                i++;
+            while (v[j] > p)
+                j--;
+            if (i <= j) {
+                int64_t t = v[i];
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return; /* v[j+1..i-1] all equal p */
+    }
 }
 
-static int64_t pct(const int64_t *v, size_t n, double p)
+/* Nearest-rank percentile p of v[0..n); v is reordered. Percentiles must be
+ * asked from the highest down: each selection leaves the values below its
+ * rank in v[0..rank), where the next one searches. */
+static int64_t pct(int64_t *v, size_t n, double p, size_t *upto)
 {
     size_t i;
 
     if (!n)
         return 0;
-    i = (size_t)(p * (double)(n - 1) + 0.5); /* nearest rank */
-    return v[i < n ? i : n - 1];
+    i = (size_t)(p * (double)(n - 1) + 0.5);
+    if (i >= n)
+        i = n - 1;
+    select_kth(v, 0, (ptrdiff_t)(i < *upto ? *upto : n) - 1, (ptrdiff_t)i);
+    *upto = i + 1;
+    return v[i];
 }
 
 void gp_launches_analyze(const gp_job *job, const gp_rank *r, gp_rank_result *out)
@@ -47,11 +79,11 @@ void gp_launches_analyze(const gp_job *job, const gp_rank *r, gp_rank_result *ou
     }
     s->launches = (int64_t)n;
     if (delay && n) {
-        qsort(delay, n, sizeof *delay, cmp_i64);
-        s->delay_p50_ns = pct(delay, n, 0.50);
-        s->delay_p90_ns = pct(delay, n, 0.90);
-        s->delay_p99_ns = pct(delay, n, 0.99);
-        s->delay_max_ns = delay[n - 1];
+        size_t upto = n;
+        s->delay_max_ns = pct(delay, n, 1.0, &upto);
+        s->delay_p99_ns = pct(delay, n, 0.99, &upto);
+        s->delay_p90_ns = pct(delay, n, 0.90, &upto);
+        s->delay_p50_ns = pct(delay, n, 0.50, &upto);
     }
     free(delay);
 }

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 
 #include "classify.h"
 #include "common/strcache.h"
@@ -158,12 +160,33 @@ gp_strid gp_job_intern(gp_job *j, const char *s, size_t len)
     return (gp_strid)j->n_texts++;
 }
 
+size_t gp_job_string_count(const gp_job *j)
+{
+    return j->n_texts;
+}
+
 const char *gp_job_str(const gp_job *j, gp_strid id)
 {
     return id && id < j->n_texts ? j->texts[id] : "";
 }
 
 /* ---- records ---- */
+
+/* Asks for huge pages under a large array: with millions of records the
+ * first touch of each 4 KiB page is a good part of the load time. A hint
+ * only; nothing changes where the kernel does not support it. */
+static void hint_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+
+    if (bytes >= (8u << 20) && e > a)
+        (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
 
 static void *add(void **arr, size_t *n, size_t *cap, size_t size)
 {
@@ -174,6 +197,7 @@ static void *add(void **arr, size_t *n, size_t *cap, size_t size)
             return NULL;
         *arr = p;
         *cap = c;
+        hint_huge(p, c * size);
     }
     void *e = (char *)*arr + (*n)++ * size;
     memset(e, 0, size);
@@ -190,6 +214,7 @@ static void reserve(void **arr, size_t *cap, size_t want, size_t size)
     if (p) {
         *arr = p;
         *cap = want;
+        hint_huge(p, want * size);
     }
 }
 
@@ -366,12 +391,24 @@ static int join_launches(gp_rank *r)
     for (size_t i = 0; i < r->n_calls && i < INT32_MAX; i++)
         if (r->calls[i].correlation >= 0)
             ix[n++] = (corr_ix){ r->calls[i].correlation, r->calls[i].pid, (int32_t)i };
-    qsort(ix, n, sizeof *ix, cmp_corr);
-    for (size_t i = 0; i < r->n_ops; i++) {
+    /* CUPTI hands out correlation ids in call order: usually sorted already */
+    for (size_t i = 1; i < n; i++)
+        if (cmp_corr(&ix[i - 1], &ix[i]) > 0) {
+            qsort(ix, n, sizeof *ix, cmp_corr);
+            break;
+        }
+    for (size_t i = 0, next = 0; i < r->n_ops; i++) {
         gp_op *o = &r->ops[i];
         size_t lo = 0, hi = n;
         if (o->correlation < 0)
             continue;
+        /* ops in time order mostly follow call order: try the entry after
+         * the last match before searching */
+        if (next < n && ix[next].corr == o->correlation && ix[next].pid == o->pid &&
+            (next == 0 || ix[next - 1].corr != o->correlation || ix[next - 1].pid != o->pid)) {
+            o->launch = ix[next++].idx;
+            continue;
+        }
         while (lo < hi) { /* first entry >= (pid, corr) */
             size_t mid = (lo + hi) / 2;
             corr_ix key = { o->correlation, o->pid, -1 };
@@ -380,8 +417,10 @@ static int join_launches(gp_rank *r)
             else
                 hi = mid;
         }
-        if (lo < n && ix[lo].corr == o->correlation && ix[lo].pid == o->pid)
+        if (lo < n && ix[lo].corr == o->correlation && ix[lo].pid == o->pid) {
             o->launch = ix[lo].idx;
+            next = lo + 1;
+        }
     }
     free(ix);
     return 0;
@@ -420,11 +459,18 @@ int gp_rank_finish(gp_job *job, gp_rank *r)
             o->tensor_core = GP_TC_NO;
         }
     }
+    memset(done, 0, n_ids); /* again for the call names: hta[] holds their role */
+    for (size_t i = 0; i < r->n_calls; i++) {
+        gp_strid id = r->calls[i].name < n_ids ? r->calls[i].name : 0;
+        if (!done[id]) {
+            hta[id] = (unsigned char)gp_call_role_of(gp_job_str(job, id));
+            done[id] = 1;
+        }
+        r->calls[i].role = hta[id];
+    }
     free(memo);
     free(done);
     free(hta);
-    for (size_t i = 0; i < r->n_calls; i++)
-        r->calls[i].role = (uint8_t)gp_call_role_of(gp_job_str(job, r->calls[i].name));
     if (sort_ops(r->ops, r->n_ops) < 0 || sort_calls(r->calls, r->n_calls) < 0 ||
         sort_ranges(r->ranges, r->n_ranges) < 0 || sort_syncs(r->syncs, r->n_syncs) < 0)
         return -1;

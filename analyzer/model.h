@@ -202,6 +202,8 @@ const gp_rank *gp_job_rank_c(const gp_job *job, size_t i);
  * gp_job_str its text ("" for 0). O(len) expected. 0 on out of memory. */
 gp_strid gp_job_intern(gp_job *job, const char *s, size_t len);
 const char *gp_job_str(const gp_job *job, gp_strid id);
+/* Ids run from 1 to gp_job_string_count() - 1. */
+size_t gp_job_string_count(const gp_job *job);
 
 /* Appends a zeroed record (ids that may be absent set to -1); NULL if out
  * of memory. Pointers are valid until the next add of the same kind. */

@@ -90,6 +90,24 @@ static void device(gp_jsonw *w, const gp_analysis *a, const gp_device_result *d)
     kv_int(w, "copies", d->n_copies);
     kv_int(w, "memsets", d->n_memsets);
     kv_int(w, "gaps", (int64_t)d->n_gaps);
+    gp_jsonw_key(w, "gap_lengths");
+    gp_jsonw_arr(w);
+    for (int b = 0; b < GP_GAP_BUCKETS; b++) {
+        int64_t below_us = 1;
+        for (int i = 0; i < b; i++)
+            below_us *= 10;
+        gp_jsonw_obj(w);
+        if (b < GP_GAP_BUCKETS - 1)
+            kv_int(w, "below_us", below_us);
+        else {
+            gp_jsonw_key(w, "below_us");
+            gp_jsonw_null(w);
+        }
+        kv_int(w, "count", d->gap_count[b]);
+        kv_int(w, "total_ns", d->gap_ns[b]);
+        gp_jsonw_end(w);
+    }
+    gp_jsonw_end(w);
     gp_jsonw_key(w, "idle_causes");
     gp_jsonw_obj(w);
     for (int k = 0; k < GP_CAUSE_COUNT; k++) {

@@ -104,7 +104,9 @@ static int analyze_run(int argc, char **argv)
     if (tty && gp_now_ns() - t0 > 1000000000)
         fprintf(stderr, "gpupack analyze: read %d file%s in %.1f s; analyzing\n", argc - optind,
                 argc - optind > 1 ? "s" : "", (double)(gp_now_ns() - t0) / 1e9);
+    int64_t t_load = gp_now_ns();
     a = gp_analyze(job, &ao);
+    int64_t t_an = gp_now_ns();
     if (!a) {
         fprintf(stderr, "gpupack analyze: out of memory\n");
         gp_job_free(job);
@@ -123,8 +125,13 @@ static int analyze_run(int argc, char **argv)
         for (size_t i = 0; i < a->n_findings; i++)
             if (a->findings[i].severity >= fail_on && rc == CLI_EXIT_OK)
                 rc = CLI_EXIT_FINDINGS;
+    int64_t t_out = gp_now_ns();
     gp_analysis_free(a);
     gp_job_free(job);
+    if (getenv("GPUPACK_TIMING"))
+        fprintf(stderr, "gpupack analyze: load %.1f ms, analyze %.1f ms, output %.1f ms, free %.1f ms\n",
+                (double)(t_load - t0) / 1e6, (double)(t_an - t_load) / 1e6,
+                (double)(t_out - t_an) / 1e6, (double)(gp_now_ns() - t_out) / 1e6);
     if (fflush(stdout) != 0 && rc == CLI_EXIT_OK)
         rc = CLI_EXIT_INTERNAL;
     return rc;

@@ -81,7 +81,8 @@ enum {
     GP_FILTER_STREAM = 1 << 1,
     GP_FILTER_PID = 1 << 2,
     GP_FILTER_TIME = 1 << 3, /* records overlapping [t0_ns, t1_ns) */
-    GP_FILTER_UNORDERED = 1 << 4 /* any order: no sort, for bulk loads that sort themselves */
+    GP_FILTER_UNORDERED = 1 << 4, /* any order: no sort, for bulk loads that sort themselves */
+    GP_FILTER_ROWS = 1 << 5       /* records stored at row numbers [row0, row1) */
 };
 
 typedef struct gp_filter {
@@ -90,7 +91,15 @@ typedef struct gp_filter {
     int64_t stream;
     uint32_t pid;
     int64_t t0_ns, t1_ns;
+    int64_t row0, row1;  /* GP_FILTER_ROWS: rows are numbered from 1 in write order */
+    /* Bit i set: read field i of the kind (fields.h order); 0: every field.
+     * Fields not read are left 0. Fewer columns read faster. */
+    uint64_t fields;
 } gp_filter;
+
+/* A gp_filter.fields mask from a space-separated list of field names
+ * ("start_ns end_ns name"); unknown names are ignored. */
+uint64_t gp_trace_fields_mask(gp_kind kind, const char *names);
 
 /* Opens a trace read-only and checks it is one this build can read. */
 gp_trace *gp_trace_open(const char *path, gp_error *err);
@@ -104,6 +113,8 @@ int gp_trace_complete(const gp_trace *t);
  * loads the strings table (O(strings)); later calls are O(1). The pointer
  * lives as long as the trace. */
 const char *gp_trace_string(gp_trace *t, gp_strid id);
+/* Ids run from 1 to gp_trace_string_count() - 1 (loads the table). */
+size_t gp_trace_string_count(gp_trace *t);
 /* Meta value for key as a malloc'd string (caller frees), or NULL if absent. */
 char *gp_trace_meta(gp_trace *t, const char *key);
 
@@ -122,5 +133,8 @@ gp_status gp_trace_time_range(gp_trace *t, gp_kind kind, int64_t *first_ns, int6
 /* Number of records of a kind matching f. */
 gp_status gp_trace_count(gp_trace *t, gp_kind kind, const gp_filter *f, int64_t *count,
                          gp_error *err);
+/* The highest row number of a kind (0: none): an upper bound on its count
+ * that costs one B-tree descent, where gp_trace_count reads the table. */
+gp_status gp_trace_last_row(gp_trace *t, gp_kind kind, int64_t *row, gp_error *err);
 
 #endif

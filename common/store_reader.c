@@ -37,6 +37,7 @@ struct gp_iter {
     sqlite3_stmt *st;
     gp_kind kind;
     int done;
+    uint64_t fields; /* which fields the SELECT returns, in order */
 };
 
 static uint32_t be32(const unsigned char *p)
@@ -207,6 +208,13 @@ static void load_strings(gp_trace *t)
     sqlite3_finalize(st);
 }
 
+size_t gp_trace_string_count(gp_trace *t)
+{
+    if (!t->strings_loaded)
+        load_strings(t);
+    return t->n_strings;
+}
+
 const char *gp_trace_string(gp_trace *t, gp_strid id)
 {
     if (!t->strings_loaded)
@@ -248,6 +256,8 @@ static gp_status where_clause(gp_trace *t, gp_kind kind, const gp_filter *f, cha
     if (f->flags & GP_FILTER_TIME)
         n += (size_t)snprintf(sql + n, cap - n, " AND %s < ?4 AND (%s > ?5 OR %s >= ?5)",
                               ti->time_col, ti->end_expr, ti->time_col);
+    if (f->flags & GP_FILTER_ROWS)
+        n += (size_t)snprintf(sql + n, cap - n, " AND rowid >= ?6 AND rowid < ?7");
     if (n >= cap)
         return gp_error_set(err, GP_ERR_INTERNAL, "query too long");
     return GP_OK;
@@ -267,6 +277,10 @@ static void bind_filter(sqlite3_stmt *st, const gp_filter *f)
         sqlite3_bind_int64(st, 4, f->t1_ns);
         sqlite3_bind_int64(st, 5, f->t0_ns);
     }
+    if (f->flags & GP_FILTER_ROWS) {
+        sqlite3_bind_int64(st, 6, f->row0);
+        sqlite3_bind_int64(st, 7, f->row1);
+    }
 }
 
 gp_iter *gp_trace_iter(gp_trace *t, gp_kind kind, const gp_filter *f, gp_error *err)
@@ -284,8 +298,19 @@ gp_iter *gp_trace_iter(gp_trace *t, gp_kind kind, const gp_filter *f, gp_error *
     }
     fields = gp_kind_fields(kind, &nf);
     n = (size_t)snprintf(sql, sizeof sql, "SELECT ");
-    for (int i = 0; i < nf; i++)
-        n += (size_t)snprintf(sql + n, sizeof sql - n, "%s%s", i ? ", " : "", fields[i].name);
+    {
+        uint64_t want = f && f->fields ? f->fields : ~(uint64_t)0;
+        int first = 1;
+        for (int i = 0; i < nf; i++) {
+            if (!(want >> i & 1))
+                continue;
+            n += (size_t)snprintf(sql + n, sizeof sql - n, "%s%s", first ? "" : ", ",
+                                  fields[i].name);
+            first = 0;
+        }
+        if (first)
+            n += (size_t)snprintf(sql + n, sizeof sql - n, "1");
+    }
     snprintf(sql + n, sizeof sql - n, " FROM %s", gp_kind_name(kind));
     if (where_clause(t, kind, f, sql, sizeof sql, err) != GP_OK)
         return NULL;
@@ -303,6 +328,7 @@ gp_iter *gp_trace_iter(gp_trace *t, gp_kind kind, const gp_filter *f, gp_error *
     }
     it->t = t;
     it->kind = kind;
+    it->fields = f && f->fields ? f->fields : ~(uint64_t)0;
     rc = sqlite3_prepare_v2(t->db, sql, -1, &it->st, NULL);
     if (rc != SQLITE_OK) {
         gp_store_fail(t->db, rc, t->path, "reading records", err);
@@ -313,9 +339,9 @@ gp_iter *gp_trace_iter(gp_trace *t, gp_kind kind, const gp_filter *f, gp_error *
     return it;
 }
 
-static void read_fields(sqlite3_stmt *st, gp_kind kind, gp_record *r)
+static void read_fields(sqlite3_stmt *st, gp_kind kind, uint64_t want, gp_record *r)
 {
-    int nf;
+    int nf, col = 0;
     const gp_field *f = gp_kind_fields(kind, &nf);
     unsigned char *base = (unsigned char *)&r->u;
 
@@ -323,15 +349,18 @@ static void read_fields(sqlite3_stmt *st, gp_kind kind, gp_record *r)
     r->kind = kind;
     for (int i = 0; i < nf; i++) {
         void *p = base + f[i].offset;
+        if (!(want >> i & 1))
+            continue;
         switch (f[i].type) {
         case GP_F_I32:
-        case GP_F_BOOL: *(int32_t *)p = sqlite3_column_int(st, i); break;
+        case GP_F_BOOL: *(int32_t *)p = sqlite3_column_int(st, col); break;
         case GP_F_U32:
-        case GP_F_STR: *(uint32_t *)p = (uint32_t)sqlite3_column_int64(st, i); break;
-        case GP_F_I64: *(int64_t *)p = sqlite3_column_int64(st, i); break;
-        case GP_F_U64: *(uint64_t *)p = (uint64_t)sqlite3_column_int64(st, i); break;
-        case GP_F_F64: *(double *)p = sqlite3_column_double(st, i); break;
+        case GP_F_STR: *(uint32_t *)p = (uint32_t)sqlite3_column_int64(st, col); break;
+        case GP_F_I64: *(int64_t *)p = sqlite3_column_int64(st, col); break;
+        case GP_F_U64: *(uint64_t *)p = (uint64_t)sqlite3_column_int64(st, col); break;
+        case GP_F_F64: *(double *)p = sqlite3_column_double(st, col); break;
         }
+        col++;
     }
 }
 
@@ -343,7 +372,7 @@ int gp_iter_next(gp_iter *it, gp_record *r, gp_error *err)
         return 0;
     rc = sqlite3_step(it->st);
     if (rc == SQLITE_ROW) {
-        read_fields(it->st, it->kind, r);
+        read_fields(it->st, it->kind, it->fields, r);
         return 1;
     }
     it->done = 1;
@@ -361,32 +390,50 @@ void gp_iter_free(gp_iter *it)
     free(it);
 }
 
+/* Runs a query that returns one integer (NULL reads as 0). */
+static gp_status query_int64(gp_trace *t, const char *sql, const gp_filter *f, int64_t *out,
+                             const char *doing, gp_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(t->db, sql, -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        bind_filter(st, f);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int64(st, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        return gp_store_fail(t->db, rc, t->path, doing, err);
+    return GP_OK;
+}
+
 gp_status gp_trace_count(gp_trace *t, gp_kind kind, const gp_filter *f, int64_t *count,
                          gp_error *err)
 {
     char sql[512];
-    sqlite3_stmt *st = NULL;
     gp_status s;
-    int rc;
 
     if (!gp_store_table(kind))
         return gp_error_set(err, GP_ERR_USAGE, "%s: no record kind %d", t->path, (int)kind);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", gp_kind_name(kind));
     if ((s = where_clause(t, kind, f, sql, sizeof sql, err)) != GP_OK)
         return s;
-    rc = sqlite3_prepare_v2(t->db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        bind_filter(st, f);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            *count = sqlite3_column_int64(st, 0);
-            rc = SQLITE_OK;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_OK)
-        return gp_store_fail(t->db, rc, t->path, "counting records", err);
-    return GP_OK;
+    return query_int64(t, sql, f, count, "counting records", err);
+}
+
+gp_status gp_trace_last_row(gp_trace *t, gp_kind kind, int64_t *row, gp_error *err)
+{
+    char sql[128];
+
+    *row = 0;
+    if (!gp_store_table(kind))
+        return gp_error_set(err, GP_ERR_USAGE, "%s: no record kind %d", t->path, (int)kind);
+    snprintf(sql, sizeof sql, "SELECT max(rowid) FROM %s", gp_kind_name(kind));
+    return query_int64(t, sql, NULL, row, "reading the row count", err);
 }
 
 gp_status gp_trace_time_range(gp_trace *t, gp_kind kind, int64_t *first_ns, int64_t *last_ns,
@@ -408,4 +455,19 @@ gp_status gp_trace_time_range(gp_trace *t, gp_kind kind, int64_t *first_ns, int6
     *last_ns = row[1];
     *count = row[2];
     return st;
+}
+
+uint64_t gp_trace_fields_mask(gp_kind kind, const char *names)
+{
+    int nf;
+    const gp_field *f = gp_kind_fields(kind, &nf);
+    uint64_t m = 0;
+
+    for (int i = 0; i < nf; i++) {
+        size_t len = strlen(f[i].name);
+        for (const char *p = names; (p = strstr(p, f[i].name)); p += len)
+            if ((p == names || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0'))
+                m |= (uint64_t)1 << i;
+    }
+    return m;
 }

@@ -131,6 +131,13 @@ static void test_causes(const gp_analysis *a)
     /* host sync, tiny window, blocking copy, host work, [1600,1610], dependency,
      * unknown: 7, plus the 9 gaps between the tiny kernels */
     is_int(d->n_gaps, 7 + 9, "16 gaps inside the span");
+    /* lengths: nine of 8 us; 10, 10, 98; 210, 200, 720, 100 */
+    ok(d->gap_count[0] == 0 && d->gap_count[1] == 9 && d->gap_count[2] == 3 &&
+       d->gap_count[3] == 4 && d->gap_count[4] == 0 && d->gap_count[6] == 0,
+       "gap lengths by decade: 0 below 1 us, 9 below 10, 3 below 100, 4 below 1000");
+    is_int(d->gap_ns[1], 9 * 8000, "gaps of 1-10 us: 72 us");
+    is_int(d->gap_ns[2], (10 + 10 + 98) * 1000, "gaps of 10-100 us: 118 us");
+    is_int(d->gap_ns[3], (210 + 200 + 720 + 100) * 1000, "gaps of 100 us-1 ms: 1230 us");
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const gp_cause_stats *cs = &d->causes[want[i].cause];
         is_int(cs->total_ns, (int64_t)(want[i].total_us * 1000), "%s: total", gp_cause_name(want[i].cause));
@@ -343,6 +350,49 @@ static void test_edges(void)
     job = saved;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Launch delay percentiles against a sort: random delays with many ties
+ * (values drawn from a small range), nearest rank. */
+static void test_percentiles(void)
+{
+    gp_job *saved = job;
+    enum { N = 10007 };
+    static int64_t d[N];
+    const double ps[] = { 0.50, 0.90, 0.99 };
+    uint32_t x = 12345;
+    gp_analysis *a;
+    gp_rank *r;
+
+    job = gp_job_new();
+    r = gp_job_add_rank(job, "delays");
+    for (int i = 0; i < N; i++) {
+        x = x * 1103515245u + 12345u;
+        d[i] = 1000 * (int64_t)((x >> 16) % 300); /* 0..299 us, ties everywhere */
+        call(r, 10.0 * i, 10.0 * i + 1, 1, i + 1, "cudaLaunchKernel");
+        kernel(r, 10.0 * i + d[i] / 1000.0, 10.0 * i + d[i] / 1000.0 + 1, 7, i + 1, "k");
+    }
+    gp_rank_finish(job, r);
+    a = gp_analyze(job, NULL);
+    qsort(d, N, sizeof *d, cmp_i64);
+    if (a) {
+        const gp_launch_stats *s = &a->ranks[0].launches;
+        const int64_t got[] = { s->delay_p50_ns, s->delay_p90_ns, s->delay_p99_ns };
+        for (int k = 0; k < 3; k++)
+            is_int(got[k], d[(size_t)(ps[k] * (N - 1) + 0.5)], "p%.0f launch delay matches a sort",
+                   ps[k] * 100);
+        is_int(s->delay_max_ns, d[N - 1], "max launch delay matches a sort");
+        is_int(s->launches, N, "every kernel joined");
+    }
+    gp_analysis_free(a);
+    gp_job_free(job);
+    job = saved;
+}
+
 int main(void)
 {
     void (*builders[])(gp_rank *) = { build_causes, build_pageable, build_storm,
@@ -365,5 +415,6 @@ int main(void)
     }
     gp_job_free(job);
     test_edges();
+    test_percentiles();
     return done_testing();
 }
