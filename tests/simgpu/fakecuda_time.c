@@ -173,7 +173,7 @@ fail:
 
 uint64_t sg_compute_place(int dev, uint64_t t, uint64_t dur)
 {
-    int64_t me = (int64_t)getpid();
+    int64_t me;
     uint64_t start;
     int rc;
 
@@ -181,6 +181,7 @@ uint64_t sg_compute_place(int dev, uint64_t t, uint64_t dur)
         shared_open();
     if (shared_state < 0)
         return t;
+    me = (int64_t)getpid();
     rc = pthread_mutex_lock(&shared->mu);
     if (rc == EOWNERDEAD) {
         /* A process died holding it: the fields are each written whole, so

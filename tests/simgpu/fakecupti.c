@@ -29,6 +29,10 @@ static _Atomic int64_t ts_offset;
 static atomic_int thread_id_type = CUPTI_ACTIVITY_THREAD_ID_TYPE_DEFAULT;
 static sg_strtab names = SG_STRTAB_INIT;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+/* Ids cached as a real CUPTI does (no system call per record); a forked
+ * child clears them. */
+static _Atomic uint32_t my_pid;
+static __thread uint32_t my_tid;
 
 static void register_atfork(void);
 
@@ -80,9 +84,24 @@ uint64_t sc_from_mono(uint64_t mono_ns)
 
 uint32_t sc_thread_id(void)
 {
-    if (atomic_load_explicit(&thread_id_type, memory_order_relaxed) == CUPTI_ACTIVITY_THREAD_ID_TYPE_SYSTEM)
-        return (uint32_t)syscall(SYS_gettid);
+    if (atomic_load_explicit(&thread_id_type, memory_order_relaxed) == CUPTI_ACTIVITY_THREAD_ID_TYPE_SYSTEM) {
+        if (!my_tid)
+            my_tid = (uint32_t)syscall(SYS_gettid);
+        return my_tid;
+    }
     return (uint32_t)(uintptr_t)pthread_self();
+}
+
+uint32_t sc_process_id(void)
+{
+    uint32_t p = atomic_load_explicit(&my_pid, memory_order_relaxed);
+
+    if (!p) {
+        pthread_once(&atfork_once, register_atfork);
+        p = (uint32_t)getpid();
+        atomic_store_explicit(&my_pid, p, memory_order_relaxed);
+    }
+    return p;
 }
 
 const char *sc_intern(const char *s)
@@ -92,6 +111,8 @@ const char *sc_intern(const char *s)
 
 static void after_fork_child(void)
 {
+    atomic_store(&my_pid, 0);
+    my_tid = 0; /* the forking thread's; other threads do not exist here */
     pthread_mutex_init(&attach_mu, NULL);
     sg_strtab_after_fork(&names);
 }

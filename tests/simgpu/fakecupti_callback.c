@@ -276,7 +276,7 @@ static void api_exit(simgpu_call *c)
         a.cbid = c->cbid;
         a.start = c->start_ts;
         a.end = end;
-        a.processId = (uint32_t)getpid();
+        a.processId = sc_process_id();
         a.threadId = sc_thread_id();
         a.correlationId = c->correlation_id;
         a.returnValue = (uint32_t)c->result;

@@ -27,6 +27,7 @@ uint64_t sc_from_mono(uint64_t mono_ns);
 uint64_t sc_mono(void);
 /* The thread id records carry (cuptiSetThreadIdType). */
 uint32_t sc_thread_id(void);
+uint32_t sc_process_id(void); /* getpid(), cached */
 const char *sc_intern(const char *s);
 
 /* --- fakecupti_activity.c ------------------------------------------------- */

@@ -94,7 +94,7 @@ static void emit_marker(CUpti_ActivityFlag flags, uint32_t id, const char *name,
     m.timestamp = sc_now();
     m.id = id;
     m.objectKind = CUPTI_ACTIVITY_OBJECT_THREAD;
-    m.objectId.pt.processId = (uint32_t)getpid();
+    m.objectId.pt.processId = sc_process_id();
     m.objectId.pt.threadId = sc_thread_id();
     m.name = flags == CUPTI_ACTIVITY_FLAG_MARKER_END ? NULL : name;
     m.domain = dom ? dom->name : NULL;
