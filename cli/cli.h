@@ -24,7 +24,7 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command cli_cmd_record, cli_cmd_top, cli_cmd_analyze, cli_cmd_report,
-    cli_cmd_import, cli_cmd_pack, cli_cmd_info, cli_cmd_version;
+    cli_cmd_diff, cli_cmd_import, cli_cmd_pack, cli_cmd_info, cli_cmd_version;
 
 /* Every command, in help order; NULL-terminated. */
 extern const cli_command *const cli_commands[];

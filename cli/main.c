@@ -9,8 +9,8 @@
 #include "cli.h"
 
 const cli_command *const cli_commands[] = {
-    &cli_cmd_record, &cli_cmd_top,  &cli_cmd_analyze, &cli_cmd_report, &cli_cmd_import,
-    &cli_cmd_pack,   &cli_cmd_info, &cli_cmd_version, NULL,
+    &cli_cmd_record, &cli_cmd_top,  &cli_cmd_analyze, &cli_cmd_report, &cli_cmd_diff,
+    &cli_cmd_import, &cli_cmd_pack,   &cli_cmd_info, &cli_cmd_version, NULL,
 };
 
 const cli_command *cli_find(const char *name)
