@@ -91,10 +91,19 @@ static void join_args(char *const *argv, char *out, size_t cap)
 }
 
 typedef struct run_state {
-    pid_t child;
-    int child_done, status, interrupts;
+    pid_t child, child2; /* child2: gpupack pack's second job, else 0 */
+    int child_done, status, interrupts, child2_done, status2;
     int64_t child_end_ns;
 } run_state;
+
+/* Sends sig to every job still running. */
+static void signal_jobs(const run_state *rs, int sig)
+{
+    if (!rs->child_done)
+        kill(rs->child, sig);
+    if (rs->child2 > 0 && !rs->child2_done)
+        kill(rs->child2, sig);
+}
 
 /* Handles what the self-pipe delivered. */
 static void drain_signals(run_state *rs, gp_recw *q)
@@ -108,6 +117,14 @@ static void drain_signals(run_state *rs, gp_recw *q)
             int st;
             pid_t p;
             while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+                if (p > 0 && p == rs->child2) {
+                    rs->child2_done = 1;
+                    rs->status2 = st;
+                    if (gp_now_ns() > rs->child_end_ns)
+                        rs->child_end_ns = gp_now_ns(); /* the grace period runs from the last end */
+                    gp_recw_child_ended(q, p, gp_now_ns(), WIFEXITED(st),
+                                        WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+                }
                 if (p != rs->child)
                     continue;
                 rs->child_done = 1;
@@ -118,23 +135,49 @@ static void drain_signals(run_state *rs, gp_recw *q)
             }
             continue;
         }
-        if (rs->child_done)
+        if (rs->child_done && (rs->child2 <= 0 || rs->child2_done))
             continue;
         if (sig == SIGINT) {
             rs->interrupts++;
             if (rs->interrupts == 1 && !from_kernel)
-                kill(rs->child, SIGINT); /* sent with kill(): the job did not get it */
+                signal_jobs(rs, SIGINT); /* sent with kill(): the job did not get it */
             else if (rs->interrupts == 2) {
                 fprintf(stderr, "gpupack record: stopping the job (SIGTERM); the trace is being "
                         "finished\n");
-                kill(rs->child, SIGTERM);
+                signal_jobs(rs, SIGTERM);
             } else if (rs->interrupts >= 3) {
                 fprintf(stderr, "gpupack record: killing the job (SIGKILL)\n");
-                kill(rs->child, SIGKILL);
+                signal_jobs(rs, SIGKILL);
             }
         } else if (!from_kernel || sig != SIGQUIT) {
-            kill(rs->child, sig);
+            signal_jobs(rs, sig);
         }
+    }
+}
+
+/* extra + more (NULL-ended) into out (cap entries with the NULL). */
+static void job_env(char *const *extra, char *const *more, char **out, size_t cap)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; extra[i] && k + 1 < cap; i++)
+        out[k++] = extra[i];
+    for (size_t i = 0; more && more[i] && k + 1 < cap; i++)
+        out[k++] = more[i];
+    out[k] = NULL;
+}
+
+/* Calls the tick hook and queues what it added. */
+static void call_tick(const gp_record_opts *o, const run_state *rs, gp_recw *q, gp_batch **b)
+{
+    int done[2] = { rs->child_done, rs->child2 <= 0 || rs->child2_done };
+
+    if (!*b && !(*b = gp_batch_new()))
+        return;
+    o->tick(o->tick_ud, gp_now_ns(), done, *b);
+    if (gp_batch_record_count(*b) > 0) {
+        gp_recw_local(q, *b); /* takes it */
+        *b = NULL;
     }
 }
 
@@ -151,8 +194,9 @@ int gp_record_run(const gp_record_opts *o)
 {
     char path[4096], sock[256], collector[4096], cmdline[8192];
     char env_inject[4200], env_nvtx[4200], env_sock[300];
-    char *extra[8];
+    char *extra[8], *env_job[2][40];
     int n_extra = 0, driver;
+    gp_batch *tick_batch = NULL;
     gp_error err = { 0 };
     gp_writer *w;
     gp_recw *q;
@@ -215,7 +259,14 @@ int gp_record_run(const gp_record_opts *o)
         nvml = gp_rec_nvml_start(q, o->nvml_hz);
 
     t0 = gp_now_ns();
-    rs.child = gp_rec_spawn(o->argv, extra, &err);
+    job_env(extra, o->env1, env_job[0], 40);
+    job_env(extra, o->env2, env_job[1], 40);
+    rs.child = gp_rec_spawn(o->argv, env_job[0], &err);
+    if (rs.child >= 0 && o->argv2 && (rs.child2 = gp_rec_spawn(o->argv2, env_job[1], &err)) < 0) {
+        kill(rs.child, SIGKILL);
+        waitpid(rs.child, NULL, 0);
+        rs.child = -1;
+    }
     if (rs.child < 0) {
         fprintf(stderr, "gpupack record: %s\n", err.msg);
         gp_rec_nvml_stop(nvml);
@@ -226,14 +277,28 @@ int gp_record_run(const gp_record_opts *o)
         return 127;
     }
     gp_recw_child_started(q, rs.child, cmdline, t0);
+    if (rs.child2 > 0) {
+        char cmdline2[8192];
+        join_args(o->argv2, cmdline2, sizeof cmdline2);
+        gp_recw_child_started(q, rs.child2, cmdline2, t0);
+    }
 
     /* Serve until the job is done and its processes have closed (or the
      * grace period after the job ended is over). */
     for (;;) {
         int open = gp_rec_server_poll(srv, sig_pipe[0], 100);
         drain_signals(&rs, q);
+        if (o->tick)
+            call_tick(o, &rs, q, &tick_batch);
+        if (rs.child2 > 0 && !rs.child2_done)
+            continue;
         if (rs.child_done && (open == 0 || gp_now_ns() - rs.child_end_ns > GRACE_NS))
             break;
+    }
+    gp_batch_free(tick_batch);
+    if (o->statuses) {
+        o->statuses[0] = rs.status;
+        o->statuses[1] = rs.status2;
     }
     gp_rec_nvml_stop(nvml);
     gp_rec_server_free(srv);

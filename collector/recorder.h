@@ -11,6 +11,10 @@
 #ifndef GP_RECORDER_H
 #define GP_RECORDER_H
 
+#include <stdint.h>
+
+#include "common/batch.h"
+
 typedef struct gp_record_opts {
     const char *output;  /* trace path; NULL: gpupack-CMD-N.gpupack, never overwriting */
     int force;           /* overwrite output if it exists */
@@ -18,6 +22,17 @@ typedef struct gp_record_opts {
     int quiet;           /* no summary at exit */
     double nvml_hz;      /* NVML sampling rate; 0 off */
     char *const *argv;   /* the job: argv[0] is looked up in PATH */
+    /* gpupack pack: a second job (argv2, or NULL) runs beside the first into
+     * the same trace; env1/env2 are extra "NAME=value" entries (NULL-ended,
+     * or NULL) for each job; tick (or NULL) is called about every 100 ms
+     * with which jobs have ended and may add records (strings by text, as
+     * gp_recw_local takes them) to out; statuses (or NULL) receives both
+     * jobs' wait statuses. The run ends when every job has ended. */
+    char *const *argv2;
+    char *const *env1, *const *env2;
+    void (*tick)(void *ud, int64_t now_ns, const int done[2], gp_batch *out);
+    void *tick_ud;
+    int *statuses;
 } gp_record_opts;
 
 /* Runs the job and records it. Returns the process exit code: the job's

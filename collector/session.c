@@ -15,6 +15,7 @@
 #include "cupti_api.h"
 #include "decode.h"
 #include "devinfo.h"
+#include "gate.h"
 #include "pmsampling.h"
 #include "sender.h"
 #include "session.h"
@@ -60,6 +61,8 @@ static struct {
     int max_buffers;
     size_t buffer_bytes;
     unsigned char op_kind[MAX_CBID];
+    int gate_on;                  /* a member of gpupack pack (gate.h) */
+    unsigned char gate_op[MAX_CBID];
     const char *api_names[2][MAX_CBID]; /* [driver, runtime] */
 } S = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
@@ -243,6 +246,10 @@ static void CUPTIAPI on_callback(void *ud, CUpti_CallbackDomain dom, CUpti_Callb
         if (cd->callbackSite == CUPTI_API_ENTER && cbid < MAX_CBID &&
             S.op_kind[cbid] == OP_COUNTED)
             atomic_fetch_add_explicit(&S.ops_issued, 1, memory_order_relaxed);
+        if (S.gate_on && cbid < MAX_CBID && S.gate_op[cbid])
+            gp_gate_api(S.gate_op[cbid], cd->callbackSite == CUPTI_API_ENTER);
+    } else if (dom == CUPTI_CB_DOMAIN_NVTX) {
+        gp_gate_nvtx(cbid != CUPTI_CBID_NVTX_nvtxRangePop);
     } else if (dom == CUPTI_CB_DOMAIN_RESOURCE && S.state == ACTIVE) {
         const CUpti_ResourceData *rd = data;
         if (cbid == CUPTI_CBID_RESOURCE_CONTEXT_CREATED)
@@ -505,7 +512,7 @@ static void enable_op_callbacks(void)
 {
     for (uint32_t cbid = 1; cbid < MAX_CBID; cbid++) {
         const char *name = NULL;
-        int kind = 0;
+        int kind = 0, gate;
 
         if (S.cupti.GetCallbackName(CUPTI_CB_DOMAIN_DRIVER_API, cbid, &name) != CUPTI_SUCCESS ||
             !name)
@@ -515,10 +522,28 @@ static void enable_op_callbacks(void)
         else if ((strncmp(name, "cuLaunch", 8) == 0 && !strstr(name, "HostFunc")) ||
                  strncmp(name, "cuMemcpy", 8) == 0 || strncmp(name, "cuMemset", 8) == 0)
             kind = OP_COUNTED;
-        if (kind && S.cupti.EnableCallback(1, S.sub, CUPTI_CB_DOMAIN_DRIVER_API, cbid) ==
-                        CUPTI_SUCCESS)
+        gate = S.gate_on ? gp_gate_classify(name) : 0;
+        if ((kind || gate) && S.cupti.EnableCallback(1, S.sub, CUPTI_CB_DOMAIN_DRIVER_API, cbid) ==
+                                  CUPTI_SUCCESS) {
             S.op_kind[cbid] = (unsigned char)kind;
+            S.gate_op[cbid] = (unsigned char)gate;
+        }
     }
+    if (S.gate_on) { /* request ranges: default-domain push/pop */
+        S.cupti.EnableCallback(1, S.sub, CUPTI_CB_DOMAIN_NVTX, CUPTI_CBID_NVTX_nvtxRangePushA);
+        S.cupti.EnableCallback(1, S.sub, CUPTI_CB_DOMAIN_NVTX, CUPTI_CBID_NVTX_nvtxRangePushW);
+        S.cupti.EnableCallback(1, S.sub, CUPTI_CB_DOMAIN_NVTX, CUPTI_CBID_NVTX_nvtxRangePushEx);
+        S.cupti.EnableCallback(1, S.sub, CUPTI_CB_DOMAIN_NVTX, CUPTI_CBID_NVTX_nvtxRangePop);
+    }
+}
+
+/* The gate's records (gate.h). App thread, S.lock not held. */
+static void gate_emit(const gp_record *r)
+{
+    pthread_mutex_lock(&S.lock);
+    if (S.state == ACTIVE && S.sender && gp_sender_add(S.sender, r) < 0)
+        gp_sender_count_drop(S.sender, GP_DROP_COLLECTOR, 1);
+    pthread_mutex_unlock(&S.lock);
 }
 
 /* Everything but the flush thread. Caller holds S.lock. Returns 0 or -1
@@ -586,6 +611,7 @@ static int start_locked(void)
         S.cupti.ActivityEnableLatencyTimestamps(1);
     S.cupti.EnableCallback(1, S.sub, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_CONTEXT_CREATED);
     S.cupti.EnableCallback(1, S.sub, CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CBID_RESOURCE_STREAM_CREATED);
+    S.gate_on = gp_gate_init(gp_session_say, gate_emit);
     enable_op_callbacks();
     if (gp_cuda_bind(&S.cuda) == 0)
         S.cuda.DriverGetVersion(&driver);

@@ -34,4 +34,15 @@ void sp_launch(sp_counts *c, CUfunction f, CUstream s);
 void sp_summary(const char *prog, const sp_counts *c, const char *extra);
 uint64_t sp_now_ns(void);
 
+/* One job on one stream: context on device 0, a non-blocking stream, and a
+ * kernel name of ns per launch from a module called prog. */
+typedef struct sp_job {
+    CUcontext ctx;
+    CUstream stream;
+    CUmodule mod;
+    CUfunction kernel;
+} sp_job;
+void sp_job_start(sp_job *j, const char *prog, const char *name, uint64_t ns);
+void sp_job_end(sp_job *j);
+
 #endif
