@@ -1,0 +1,172 @@
+#!/bin/bash
+# report.sh: gpupack report in every format, on a synthetic trace whose
+# numbers are worked out by hand below, on the same trace imported into a
+# gpupack trace, and on the real PyTorch profiler traces in ../shared.
+. "$GP_SRCDIR/tests/lib.sh"
+
+# ---- a synthetic trace: GPU 0, stream 7; times in us -----------------------
+#   gemm_a                          [10,20] [30,40] [50,60]   3 x 10 = 30
+#   <script>alert(1)</script>       [70,75] [80,85]           2 x 5  = 10
+#   "><img src=x onerror=alert(1)>  [90,94]                   1 x 4  =  4
+# span 10..94 = 84 us, busy 44 us, idle 40 us: busy 52.38 %
+cat >"$T/synth.json" <<'EOF'
+{"schemaVersion": 1,
+ "deviceProperties": [{"id": 0, "name": "Test GPU", "numSms": 132, "computeMajor": 9, "computeMinor": 0}],
+ "traceEvents": [
+  {"ph": "X", "cat": "kernel", "name": "gemm_a", "pid": 0, "tid": 7, "ts": 10, "dur": 10, "args": {"device": 0, "stream": 7}},
+  {"ph": "X", "cat": "kernel", "name": "gemm_a", "pid": 0, "tid": 7, "ts": 30, "dur": 10, "args": {"device": 0, "stream": 7}},
+  {"ph": "X", "cat": "kernel", "name": "gemm_a", "pid": 0, "tid": 7, "ts": 50, "dur": 10, "args": {"device": 0, "stream": 7}},
+  {"ph": "X", "cat": "kernel", "name": "<script>alert(1)</script>", "pid": 0, "tid": 7, "ts": 70, "dur": 5, "args": {"device": 0, "stream": 7}},
+  {"ph": "X", "cat": "kernel", "name": "<script>alert(1)</script>", "pid": 0, "tid": 7, "ts": 80, "dur": 5, "args": {"device": 0, "stream": 7}},
+  {"ph": "X", "cat": "kernel", "name": "\"><img src=x onerror=alert(1)>", "pid": 0, "tid": 7, "ts": 90, "dur": 4, "args": {"device": 0, "stream": 7}}
+ ]}
+EOF
+
+run gpupack report --help
+is "$rc" 0 "--help exits 0"
+like "$out" "usage: gpupack report" "--help prints the usage"
+run gpupack report -o "$T/x.html"
+is "$rc" 2 "no trace: exit 2"
+run gpupack report "$T/synth.json"
+is "$rc" 2 "no output: exit 2"
+like "$err" "-o FILE" "no output: says what is missing"
+run gpupack report "$T/synth.json" -o "$T/x.pdf"
+is "$rc" 2 "unknown extension: exit 2"
+like "$err" "cannot tell the format of '$T/x.pdf'" "unknown extension: names the file"
+run gpupack report "$T/synth.json" --format pdf -o "$T/x.pdf"
+is "$rc" 2 "unknown --format: exit 2"
+run gpupack report "$T/synth.json" --table gaps -o "$T/x.html"
+is "$rc" 2 "--table without csv: exit 2"
+run gpupack report "$T/missing.gpupack" -o "$T/x.html"
+is "$rc" 2 "missing trace: exit 2"
+like "$err" "$T/missing.gpupack" "missing trace: names the file"
+printf 'not a trace at all\n' >"$T/junk.gpupack"
+run gpupack report "$T/junk.gpupack" -o "$T/x.html"
+is "$rc" 2 "not a trace: exit 2"
+like "$err" "$T/junk.gpupack" "not a trace: names the file"
+run gpupack report "$T/synth.json" -o "$T/no/such/dir/r.html"
+is "$rc" 2 "unwritable output: exit 2"
+ok "$([ ! -e "$T/x.html" ] && [ -z "$(ls "$T" | grep tmp-)" ]; echo $?)" "failed runs leave no file behind"
+
+# ---- every format on the synthetic trace, then on it imported ---------------
+check_formats() { # check_formats TRACE WHAT
+    local src="$1" what="$2" d="$T/$2"
+    mkdir -p "$d"
+    for f in html md json; do
+        run gpupack report "$src" -o "$d/r.$f"
+        is "$rc" 0 "$what: $f written"
+    done
+    for t in kernels gaps findings samples; do
+        run gpupack report "$src" --table $t -o "$d/$t.csv"
+        is "$rc" 0 "$what: csv $t written"
+    done
+    run gpupack report "$src" --format chrome-trace -o "$d/trace.json"
+    is "$rc" 0 "$what: chrome-trace written"
+    html=$(cat "$d/r.html")
+    like "$html" "52.4 %" "$what: HTML shows busy 44/84 us = 52.4 %"
+    like "$html" "&lt;script&gt;alert(1)&lt;/script&gt;" "$what: HTML escapes the <script> name"
+    like "$html" "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" "$what: HTML escapes the <img> name"
+    unlike "$html" "<script" "$what: no raw <script in the HTML"
+    unlike "$html" "<img" "$what: no raw <img in the HTML"
+    like "$(cat "$d/r.md")" "| GPU busy (all devices) | 52.4 % |" "$what: Markdown summary"
+    unlike "$(cat "$d/r.md")" "<script" "$what: no raw <script in the Markdown"
+    res=$(python3 - "$d" <<'PY'
+import csv, json, sys
+d = sys.argv[1]
+bad = []
+r = json.load(open(d + "/r.json"))
+s = r["summary"]
+if r["schema"] != "gpupack.report" or r["schema_version"] != 1: bad.append("schema")
+for k, want in (("span_ns", 84000), ("busy_ns", 44000), ("idle_ns", 40000), ("kernels", 6)):
+    if s[k] != want: bad.append("%s %r != %r" % (k, s[k], want))
+if abs(s["busy_pct"] - 100 * 44 / 84) > 1e-9: bad.append("busy_pct %r" % s["busy_pct"])
+u = r["series"]["utilization"][0]
+busy = sum(p * min(u["bin_ns"], 84000 - i * u["bin_ns"]) / 100 for i, p in enumerate(u["busy_pct"]))
+if abs(busy - 44000) > 84000 * 0.01: bad.append("series busy %r" % busy)
+if len(r["analysis"]["ranks"]) != 1: bad.append("ranks")
+rows = list(csv.DictReader(open(d + "/kernels.csv", newline="")))
+k = {row["name"]: row for row in rows}
+want = {"gemm_a": (3, 30000), "<script>alert(1)</script>": (2, 10000), '"><img src=x onerror=alert(1)>': (1, 4000)}
+for n, (c, t) in want.items():
+    if n not in k: bad.append("csv lacks %r" % n); continue
+    if int(k[n]["count"]) != c or int(k[n]["total_ns"]) != t: bad.append("csv %r" % n)
+if len(rows) != 3: bad.append("csv rows %d" % len(rows))
+ev = json.load(open(d + "/trace.json"))["traceEvents"]
+need = {"X": ("name", "ph", "ts", "dur", "pid", "tid"), "M": ("name", "ph", "pid", "args"),
+        "C": ("name", "ph", "ts", "pid", "args"), "i": ("name", "ph", "ts", "pid", "s")}
+for e in ev:
+    if e.get("ph") not in need: bad.append("ph %r" % e.get("ph")); break
+    miss = [f for f in need[e["ph"]] if f not in e]
+    if miss: bad.append("%s lacks %s" % (e["ph"], miss)); break
+    if e["ph"] == "i" and e["s"] not in "gpt": bad.append("scope"); break
+kern = sorted((e["ts"], e["dur"]) for e in ev if e["ph"] == "X" and e.get("cat") == "kernel")
+if kern != [(10, 10), (30, 10), (50, 10), (70, 5), (80, 5), (90, 4)]: bad.append("kernels %r" % kern)
+print("; ".join(bad) if bad else "same")
+PY
+)
+    is "$res" "same" "$what: JSON summary and series, CSV rows, chrome-trace events all as worked out"
+}
+check_formats "$T/synth.json" "synthetic Kineto"
+run gpupack import "$T/synth.json" -o "$T/synth.gpupack"
+is "$rc" 0 "import the synthetic trace"
+check_formats "$T/synth.gpupack" "synthetic gpupack trace"
+
+# ---- writing: never overwrite by surprise, never leave half a file ---------
+echo keep >"$T/exists.html"
+run gpupack report "$T/synth.json" -o "$T/exists.html"
+is "$rc" 2 "existing output: exit 2"
+like "$err" "$T/exists.html already exists (use -f" "existing output: says so and what to do"
+is "$(cat "$T/exists.html")" "keep" "existing output: untouched"
+run gpupack report "$T/synth.json" -f -o "$T/exists.html"
+is "$rc" 0 "-f overwrites"
+like "$(cat "$T/exists.html")" "<!DOCTYPE html>" "-f: the report replaced it"
+run gpupack report "$T/synth.json" --format md -o -
+is "$rc" 0 "-o - with --format: standard output"
+like "$out" "# GPU utilization report" "Markdown on standard output"
+
+# Two files: the ranks of one job.
+run gpupack report "$T/synth.json" "$T/synth.gpupack" -o "$T/two.json"
+is "$rc" 0 "two traces"
+is "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(len(r["analysis"]["ranks"]), r["summary"]["busy_ns"], r["summary"]["devices"])' "$T/two.json")" \
+   "2 88000 2" "two traces: two ranks, busy 2 x 44 us"
+
+# ---- the real traces ---------------------------------------------------------
+KT="$GP_SHARED_DIR/traces/kineto"
+if [ ! -d "$KT" ]; then
+    skip "no shared traces at $KT"
+    done_testing
+    exit
+fi
+for t in a100_rank3_train v100_rank0_ns_resolution small_event_sync; do
+    f="$KT/$t.json.gz"
+    for fmt in html md json csv; do
+        run gpupack report "$f" -o "$T/$t.$fmt"
+        is "$rc" 0 "$t: $fmt"
+    done
+    run gpupack report "$f" --format chrome-trace -o "$T/$t.trace.json"
+    is "$rc" 0 "$t: chrome-trace"
+    size=$(wc -c <"$T/$t.html")
+    ok "$([ "$size" -gt 5000 ] && [ "$size" -lt 5000000 ]; echo $?)" "$t: HTML is $size bytes (under 5 MB)"
+    res=$(python3 - "$f" "$T/$t.json" "$T/$t.trace.json" "$T/$t.csv" <<'PY'
+import csv, gzip, json, sys
+src = json.load(gzip.open(sys.argv[1]))["traceEvents"]
+rep = json.load(open(sys.argv[2]))
+ev = json.load(open(sys.argv[3]))["traceEvents"]
+bad = []
+# independent: kernels in the source trace vs in the outputs
+n_src = sum(1 for e in src if e.get("ph") == "X" and str(e.get("cat", "")).lower() == "kernel")
+n_chrome = sum(1 for e in ev if e.get("ph") == "X" and e.get("cat") == "kernel")
+n_csv = sum(int(r["count"]) for r in csv.DictReader(open(sys.argv[4], newline="")) if r["kind"] == "kernel")
+if not (n_src == n_chrome == n_csv == rep["summary"]["kernels"]):
+    bad.append("kernels: source %d chrome %d csv %d summary %d" % (n_src, n_chrome, n_csv, rep["summary"]["kernels"]))
+devs = [d for r in rep["analysis"]["ranks"] for d in r["devices"]]
+if rep["summary"]["busy_ns"] != sum(d["busy_ns"] for d in devs): bad.append("busy")
+if rep["summary"]["span_ns"] != sum(d["last_ns"] - d["first_ns"] for d in devs): bad.append("span")
+for e in ev:
+    if e["ph"] == "X" and not all(k in e for k in ("name", "ts", "dur", "pid", "tid")): bad.append("X fields"); break
+print("; ".join(bad) if bad else "same")
+PY
+)
+    is "$res" "same" "$t: kernel count equals the source's in summary, CSV and chrome-trace"
+done
+done_testing
