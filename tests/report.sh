@@ -130,6 +130,41 @@ is "$rc" 0 "two traces"
 is "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(len(r["analysis"]["ranks"]), r["summary"]["busy_ns"], r["summary"]["devices"])' "$T/two.json")" \
    "2 88000 2" "two traces: two ranks, busy 2 x 44 us"
 
+# ---- a trace recorded on the simulated GPU (a test fixture, not a GPU) ------
+SIM="$GP_BUILDDIR/tests/simgpu"
+if [ -x "$SIM/progs/sim_basic" ] && [ -f "$GP_BUILDDIR/collector/.libs/libgpupack_collector.so" ]; then
+    (cd "$T" && GPUPACK_CUPTI_PATH="$SIM/.libs/libsimcupti.so" GPUPACK_FLUSH_MS=50 \
+        LD_LIBRARY_PATH="$SIM/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+        "$GPUPACK" record -o sim.gpupack -- "$SIM/progs/sim_basic" >/dev/null 2>&1)
+    for f in html md json; do
+        run gpupack report "$T/sim.gpupack" -o "$T/sim.$f"
+        is "$rc" 0 "simulated GPU recording: $f"
+    done
+    run gpupack report "$T/sim.gpupack" --format chrome-trace -o "$T/sim.trace.json"
+    is "$rc" 0 "simulated GPU recording: chrome-trace"
+    # what the trace's tables hold (SQL) against what the chrome trace shows
+    res=$(python3 - "$T/sim.gpupack" "$T/sim.trace.json" "$T/sim.json" <<'PY'
+import collections, json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n = lambda sql: db.execute(sql).fetchone()[0]
+ev = json.load(open(sys.argv[2]))["traceEvents"]
+c = collections.Counter((e["ph"], e.get("cat")) for e in ev)
+want = {("X", "kernel"): n("select count(*) from kernel"), ("X", "memcpy"): n("select count(*) from memcpy"),
+        ("X", "memset"): n("select count(*) from memset"), ("X", "cuda_api"): n("select count(*) from api"),
+        ("X", "nvtx"): n("select count(*) from nvtx where end_ns > start_ns"),
+        ("i", "nvtx"): n("select count(*) from nvtx where end_ns = start_ns")}
+bad = ["%s: %d, trace %d" % (k, c[k], v) for k, v in want.items() if c[k] != v]
+r = json.load(open(sys.argv[3]))
+if r["summary"]["kernels"] != want[("X", "kernel")]: bad.append("summary kernels")
+if c[("i", "gpupack.finding")] != len(r["analysis"]["findings"]): bad.append("findings")
+print("; ".join(bad) if bad else "same")
+PY
+)
+    is "$res" "same" "simulated GPU recording: every kernel, copy, memset, call and NVTX range in the chrome trace"
+else
+    skip "simulated GPU or collector not built"
+fi
+
 # ---- the real traces ---------------------------------------------------------
 KT="$GP_SHARED_DIR/traces/kineto"
 if [ ! -d "$KT" ]; then
