@@ -36,6 +36,13 @@ int gp_rec_server_poll(gp_rec_server *s, int wake_fd, int timeout_ms);
  * unless they said goodbye), the socket, and removes its file. */
 void gp_rec_server_free(gp_rec_server *s);
 
+/* ---- rec_writer.c: live figures for top (rec_live.h) ---- */
+
+/* Feeds the job's kernels, calls and strings to live from the writer's next
+ * transaction on; live must outlive gp_recw_finish. */
+struct gp_live;
+void gp_recw_live(gp_recw *q, struct gp_live *live);
+
 /* ---- rec_summary.c ---- */
 
 /* Prints the end-of-run summary of the trace at path to stderr. */

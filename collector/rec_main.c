@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/store.h"
 #include "rec_internal.h"
+#include "rec_live.h"
 #include "rec_nvml.h"
 #include "recorder.h"
 
@@ -202,6 +203,7 @@ int gp_record_run(const gp_record_opts *o)
     gp_recw *q;
     gp_rec_server *srv;
     gp_rec_nvml *nvml = NULL;
+    gp_live *live;
     gp_recw_stats stats;
     run_state rs = { 0 };
     int64_t t0;
@@ -241,6 +243,10 @@ int gp_record_run(const gp_record_opts *o)
         unlink(path);
         return 3;
     }
+    live = gp_live_new(); /* top's view of this job; recording goes on without it */
+    if (live && gp_live_serve(live, NULL, 0, &err) != GP_OK)
+        fprintf(stderr, "gpupack record: %s; gpupack top will not show this job\n", err.msg);
+    gp_recw_live(q, live);
     driver = gp_rec_have_driver();
     if (!driver)
         fprintf(stderr, "gpupack record: no NVIDIA driver on this machine (libcuda.so.1 not "
@@ -273,10 +279,12 @@ int gp_record_run(const gp_record_opts *o)
         gp_rec_server_free(srv);
         restore_signals();
         gp_recw_finish(q, NULL, &err);
+        gp_live_free(live);
         unlink(path);
         return 127;
     }
     gp_recw_child_started(q, rs.child, cmdline, t0);
+    gp_live_job(live, rs.child, cmdline, t0);
     if (rs.child2 > 0) {
         char cmdline2[8192];
         join_args(o->argv2, cmdline2, sizeof cmdline2);
@@ -304,6 +312,7 @@ int gp_record_run(const gp_record_opts *o)
     gp_rec_server_free(srv);
     restore_signals();
     st = gp_recw_finish(q, &stats, &err);
+    gp_live_free(live);
     if (st != GP_OK) {
         fprintf(stderr, "gpupack record: the trace %s is incomplete: %s\n", path, err.msg);
         return exit_code(rs.status);

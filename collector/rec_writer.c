@@ -9,6 +9,8 @@
 #include "common/clock.h"
 #include "common/fields.h"
 #include "common/wire.h"
+#include "rec_internal.h"
+#include "rec_live.h"
 #include "rec_writer.h"
 
 #define MAX_STRING_BYTES 65536      /* longer strings are cut */
@@ -64,6 +66,8 @@ struct gp_recw {
     gp_recw_stats stats;
     uint64_t txn_records;
     int64_t first_ns, last_ns; /* first event handled, last commit done */
+    gp_live *live_set;         /* live figures for top, or NULL (under lock) */
+    gp_live *live;             /* the writer thread's copy of live_set */
 };
 
 /* ---- queue ------------------------------------------------------------------ */
@@ -87,6 +91,13 @@ static event *new_event(int type)
     if (e)
         e->type = type;
     return e;
+}
+
+void gp_recw_live(gp_recw *q, gp_live *live)
+{
+    pthread_mutex_lock(&q->lock);
+    q->live_set = live;
+    pthread_mutex_unlock(&q->lock);
 }
 
 int gp_recw_full(gp_recw *q)
@@ -460,6 +471,7 @@ static void on_batch(gp_recw *q, const event *ev)
 
         if (wire == 0 || !id)
             continue;
+        gp_live_string(q->live, id, t, len);
         m->wire = wire;
         m->store = id;
     }
@@ -478,6 +490,10 @@ static void on_batch(gp_recw *q, const event *ev)
                     c->goodbye = 1;
                 proc_from_collector(q, p);
             } else if (!q->failed) {
+                if (k == GP_KIND_KERNEL)
+                    gp_live_kernel(q->live, (const gp_kernel *)item);
+                else if (k == GP_KIND_API)
+                    gp_live_api(q->live, (const gp_api *)item);
                 if (gp_writer_put_item(q->w, k, item, &q->err) != GP_OK)
                     q->failed = 1;
                 q->stats.records++;
@@ -486,6 +502,7 @@ static void on_batch(gp_recw *q, const event *ev)
         }
     }
     count_rejected(q, c->pid, rejected);
+    gp_live_publish(q->live, gp_now_ns());
 }
 
 static void on_conn_closed(gp_recw *q, const event *ev)
@@ -623,6 +640,9 @@ static void *writer_thread(void *arg)
         pthread_mutex_unlock(&q->lock);
         if (!q->first_ns)
             q->first_ns = gp_now_ns();
+        pthread_mutex_lock(&q->lock);
+        q->live = q->live_set;
+        pthread_mutex_unlock(&q->lock);
         if (!q->failed && gp_writer_begin(q->w, &q->err) != GP_OK)
             q->failed = 1;
         q->txn_records = 0;
