@@ -174,6 +174,9 @@ static void devices(gp_rctx *c, int ri)
     FILE *f = c->out;
     char label[400], dn[300];
 
+    snprintf(label, sizeof label, "rank %d: no device (host metrics, job-wide findings)",
+             rr->rank);
+    meta(f, "process_name", gpu_pid(ri, -1), 0, label);
     for (size_t k = 0; k < rr->n_devices; k++) {
         const gp_device_result *d = &rr->devices[k];
         int pid = gpu_pid(ri, d->device);

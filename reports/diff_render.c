@@ -190,7 +190,7 @@ static void html(FILE *f, const gp_diff *d, const char *bl, const char *nl, int 
                 continue;
             shown++;
             fprintf(f, "<tr><td class='k mono' title='");
-            gp_esc_html(f, k->name);
+            gp_esc_html_cut(f, k->name, GP_HTML_MAX_STRING);
             fprintf(f, "'>");
             gp_esc_html(f, gp_kernel_short_name(k->name, 90, kn, sizeof kn));
             fprintf(f, "</td><td class=n>%" PRId64 " &rarr; %" PRId64 "</td><td class=n>%s</td>"

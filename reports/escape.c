@@ -20,9 +20,22 @@ static int entity(FILE *out, char c)
 
 void gp_esc_html(FILE *out, const char *s)
 {
-    for (; s && *s; s++)
-        if (!entity(out, *s))
-            putc(*s, out);
+    gp_esc_html_cut(out, s, (size_t)-1);
+}
+
+void gp_esc_html_cut(FILE *out, const char *s, size_t max_bytes)
+{
+    size_t i;
+
+    for (i = 0; s && s[i]; i++) {
+        /* stop before a byte that starts a character, past the limit */
+        if (i >= max_bytes && ((unsigned char)s[i] & 0xC0) != 0x80) {
+            fputs("\xe2\x80\xa6", out); /* … */
+            return;
+        }
+        if (!entity(out, s[i]))
+            putc(s[i], out);
+    }
 }
 
 void gp_esc_md(FILE *out, const char *s)

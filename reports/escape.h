@@ -12,6 +12,9 @@
 
 /* HTML text or attribute value: & < > " ' become entities. */
 void gp_esc_html(FILE *out, const char *s);
+/* The same, cut after about max_bytes of input (never inside a UTF-8
+ * character) and then marked with "…": bounds what one string adds to a page. */
+void gp_esc_html_cut(FILE *out, const char *s, size_t max_bytes);
 /* A Markdown table cell or text: HTML escaped as above, and | ` * _ [ ] \
  * backslash-escaped, newlines as spaces, so a cell stays one cell. */
 void gp_esc_md(FILE *out, const char *s);

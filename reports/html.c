@@ -49,9 +49,11 @@ const char gp_html_style[] =
     "@media print{body{max-width:none;padding:0}section{break-inside:avoid-page}.finding{break-"
     "inside:avoid}}\n";
 
+/* Every trace string on the page: escaped, and at most about 4 KB, so one
+ * huge kernel or range name cannot bloat the page. */
 static void esc(FILE *f, const char *s)
 {
-    gp_esc_html(f, s);
+    gp_esc_html_cut(f, s, GP_HTML_MAX_STRING);
 }
 
 static void ns_td(FILE *f, int64_t ns)

@@ -4,6 +4,9 @@
 
 #include "report_int.h"
 
+/* The most bytes of one trace string a page shows. */
+#define GP_HTML_MAX_STRING 4096
+
 /* The page's style sheet: the only place that names colours. */
 extern const char gp_html_style[];
 

@@ -18,7 +18,7 @@ static void sample_chart(gp_rctx *c, const gp_sample_series *s)
     char b[32];
 
     fprintf(f, "<h3>");
-    gp_esc_html(f, gp_job_str(c->a->job, s->name));
+    gp_esc_html_cut(f, gp_job_str(c->a->job, s->name), GP_HTML_MAX_STRING);
     if (s->device >= 0)
         fprintf(f, " &middot; GPU %d", (int)s->device);
     fprintf(f, " &middot; rank %d <span class=meta>(%zu samples, %.4g to %.4g)</span></h3>\n",
@@ -61,7 +61,7 @@ static void devices(gp_rctx *c)
             const gp_devinfo *di = gp_rank_device(r, d->device);
             char b1[32], b2[32], b3[32];
             fprintf(f, "<tr><td>%d</td><td>%d</td><td>", rr->rank, (int)d->device);
-            gp_esc_html(f, gp_job_str(c->a->job, d->name));
+            gp_esc_html_cut(f, gp_job_str(c->a->job, d->name), GP_HTML_MAX_STRING);
             fprintf(f, "</td><td class=n>%d</td><td class=n>", d->sm_count);
             if (di && di->cc_major)
                 fprintf(f, "%d.%d", di->cc_major, di->cc_minor);

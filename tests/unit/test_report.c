@@ -159,6 +159,29 @@ static void test_escape(void)
     }
 }
 
+static void test_cut(void)
+{
+    char *buf = NULL, *big = malloc(200001);
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+
+    gp_esc_html_cut(m, "a\xc3\xa9<b", 2);
+    fclose(m);
+    is_str(buf, "a\xc3\xa9\xe2\x80\xa6", "cut after 2 bytes: the 2-byte character kept whole, then an ellipsis");
+    free(buf);
+    for (int i = 0; i < 200000; i++)
+        big[i] = "<x>"[i % 3];
+    big[200000] = 0;
+    buf = NULL;
+    m = open_memstream(&buf, &len);
+    gp_esc_html_cut(m, big, 4096);
+    fclose(m);
+    ok(len < 4096 * 5 + 4, "a 200 KB string shows at most 4096 bytes escaped (%zu)", len);
+    ok(!strchr(buf, '<'), "still escaped");
+    free(buf);
+    free(big);
+}
+
 static void test_formats(void)
 {
     ok(gp_report_format_of_path("r.html") == GP_REPORT_HTML, ".html");
@@ -353,6 +376,7 @@ int main(void)
     if (tmpdir_create() < 0)
         return 1;
     test_escape();
+    test_cut();
     test_formats();
     test_outfile();
     if (write_trace(tmpdir_path("base.gpupack"), base_k, sizeof base_k / sizeof *base_k, 3) < 0 ||
