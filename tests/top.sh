@@ -98,6 +98,8 @@ wait_for trace "q quit ? help"; ok $? "the trace browser starts"
 like "$(screen trace)" "idle gaps by cause" "it shows the idle causes"
 like "$(screen trace)" "kernels by time" "and the kernels"
 is "$(pane trace '#{alternate_on}')" 1 "on the alternate screen"
+colours() { tm capture-pane -e -p -t "$1" | grep -c $'\e\\[[0-9;]*3[0-7]m'; }
+ok "$([ "$(colours trace)" -gt 0 ]; echo $?)" "in colour by default"
 tm send-keys -t trace '?'
 wait_for trace "help: gpupack top keys"; ok $? "? shows the help"
 tm send-keys -t trace x
@@ -129,8 +131,9 @@ wait_for trace "EXITED rc=0"; ok $? "q quits with status 0"
 is "$(pane trace '#{alternate_on}')" 0 "the terminal is restored (normal screen)"
 
 tm new-session -d -s term -x 100 -y 30 \
-    "env TERM=xterm-256color sh -c 'echo \$\$ > \"$T/top.pid\"; exec \"$GPUPACK\" top \"$TRACE\"'; echo \"EXITED rc=\$?\"; sleep 60"
-wait_for term "q quit ? help"; ok $? "started for the signal test"
+    "env TERM=xterm-256color NO_COLOR=1 sh -c 'echo \$\$ > \"$T/top.pid\"; exec \"$GPUPACK\" top \"$TRACE\"'; echo \"EXITED rc=\$?\"; sleep 60"
+wait_for term "q quit ? help"; ok $? "started for the signal test (NO_COLOR set)"
+is "$(colours term)" 0 "NO_COLOR: no colour"
 kill -TERM "$(cat "$T/top.pid")"
 wait_for term "EXITED rc=0"; ok $? "SIGTERM: clean exit"
 is "$(pane term '#{alternate_on}')" 0 "SIGTERM: the terminal is restored"

@@ -143,6 +143,20 @@ static void trace_key(tui_app *a, int key)
         a->cursor_col = 0;
 }
 
+/* Selects the job above or below in display order (sorted, filtered). */
+static void live_move(tui_app *a, int step)
+{
+    int order[TUI_MAX_JOBS], n = tui_live_order(a, order, TUI_MAX_JOBS), at = -1;
+
+    for (int i = 0; i < n; i++)
+        if (order[i] == a->job_sel)
+            at = i;
+    if (n == 0)
+        return;
+    at = at < 0 ? 0 : at + step < 0 ? 0 : at + step >= n ? n - 1 : at + step;
+    a->job_sel = order[at];
+}
+
 void tui_app_key(tui_app *a, int key)
 {
     if (a->editing) {
@@ -174,10 +188,8 @@ void tui_app_key(tui_app *a, int key)
     }
     if (a->mode == TUI_MODE_TRACE)
         trace_key(a, key);
-    else if (key == TUI_K_UP && a->job_sel > 0)
-        a->job_sel--;
-    else if (key == TUI_K_DOWN && a->job_sel + 1 < a->jobs.n)
-        a->job_sel++;
+    else if (key == TUI_K_UP || key == TUI_K_DOWN || key == 'k' || key == 'j')
+        live_move(a, key == TUI_K_UP || key == 'k' ? -1 : 1);
 }
 
 /* ---- header, key bar, help ------------------------------------------------------- */

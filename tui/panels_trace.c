@@ -156,10 +156,8 @@ static void draw_timeline(tui_app *a, tui_grid *g, tui_rect r)
         tui_put(g, plot.x, plot.y + k, plot.w,
                 l->kind == TUI_LANE_OPS ? TUI_BAR : l->kind == TUI_LANE_SYNC ? TUI_WARN : TUI_GOOD, row);
     }
-    for (int k = -1; k < nrows; k++)
+    for (int k = -1; k < nrows; k++) /* the cursor: a column in reverse video */
         tui_paint(g, plot.x + a->cursor_col, plot.y + k, 1, TUI_CURSOR);
-    if (nrows > 0 && g->ch[(size_t)(r.y + 1) * g->w + plot.x + a->cursor_col] == ' ')
-        tui_put(g, plot.x + a->cursor_col, r.y + 1, 1, TUI_CURSOR, "v");
 }
 
 /* ---- kernels and findings ---------------------------------------------------------------- */
