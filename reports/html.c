@@ -128,7 +128,8 @@ static void util_chart(gp_rctx *c, const gp_util_series *u)
 {
     FILE *f = c->out;
     const gp_device_result *d = u->dev;
-    double bw = (double)W / u->n_bins, span = (double)(d->last_ns - d->first_ns);
+    double span = (double)(d->last_ns - d->first_ns);
+    double bw = span > 0 ? (double)u->bin_ns * W / span : W;
     char b[64];
 
     fprintf(f, "<h3>Rank %d &middot; ", c->a->ranks[u->rank_index].rank);
@@ -137,10 +138,13 @@ static void util_chart(gp_rctx *c, const gp_util_series *u)
     fprintf(f, "<svg viewBox='-40 0 %d %d' role=img aria-label='GPU busy over time'>\n", W + 50,
             H + STRIP + 22);
     fprintf(f, "<rect class=bg x=0 y=0 width=%d height=%d />\n", W, H);
-    for (int i = 0; i < u->n_bins; i++)
+    for (int i = 0; i < u->n_bins; i++) {
+        double x = span > 0 ? (double)i * (double)u->bin_ns * W / span : 0;
+        double w = (i == u->n_bins - 1 ? W - x : bw) + 0.05;
         if (u->busy_pct[i] > 0)
-            fprintf(f, "<rect class=busy x='%.1f' y='%.1f' width='%.1f' height='%.1f'/>\n",
-                    i * bw, H - u->busy_pct[i] * H / 100.0, bw + 0.05, u->busy_pct[i] * H / 100.0);
+            fprintf(f, "<rect class=busy x='%.1f' y='%.1f' width='%.1f' height='%.1f'/>\n", x,
+                    H - u->busy_pct[i] * H / 100.0, w, u->busy_pct[i] * H / 100.0);
+    }
     for (int k = 0; k < GP_CAUSE_COUNT && span > 0; k++)
         for (int i = 0; i < d->causes[k].n_top; i++) {
             const gp_gap *g = &d->causes[k].top[i];

@@ -99,8 +99,13 @@ static void causes(gp_rctx *c)
         if (!h->valid)
             continue;
         fprintf(f, "Temporal breakdown, rank %d: compute %.2f %%, non-compute %.2f %%, idle %.2f %% "
-                "of %.0f us.\n\n", c->a->ranks[i].rank, h->compute_pct, h->noncompute_pct,
+                "of %.0f us.\n\n| stream | host wait us | kernel wait us | other us |\n"
+                "|---:|---:|---:|---:|\n", c->a->ranks[i].rank, h->compute_pct, h->noncompute_pct,
                 h->idle_pct, h->span_us);
+        for (size_t k = 0; k < h->n_streams; k++)
+            fprintf(f, "| %" PRId64 " | %.0f | %.0f | %.0f |\n", h->streams[k].stream,
+                    h->streams[k].host_wait_us, h->streams[k].kernel_wait_us, h->streams[k].other_us);
+        fprintf(f, "\n");
     }
 }
 

@@ -33,8 +33,12 @@ static void util_build(const gp_rank *r, int ri, const gp_device_result *d, gp_u
     u->rank_index = ri;
     u->dev = d;
     u->start_ns = d->first_ns;
+    /* At most GP_SERIES_BINS bins of equal length; only the last may be
+     * shorter, and none lies past the span. */
     u->n_bins = span >= GP_SERIES_BINS ? GP_SERIES_BINS : (span > 0 ? (int)span : 1);
     u->bin_ns = span > 0 ? (span + u->n_bins - 1) / u->n_bins : 1;
+    if (span > 0)
+        u->n_bins = (int)((span + u->bin_ns - 1) / u->bin_ns);
     for (size_t i = 0; i < r->n_ops; i++) { /* ops are sorted by start */
         const gp_op *o = &r->ops[i];
         if (o->device != d->device)

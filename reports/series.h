@@ -25,7 +25,8 @@
 typedef struct gp_util_series {
     int rank_index;
     const gp_device_result *dev;
-    int64_t start_ns, bin_ns;   /* bin b covers [start + b*bin, start + (b+1)*bin) */
+    int64_t start_ns, bin_ns;   /* bin b covers [start + b*bin, start + (b+1)*bin); the
+                                 * last one ends at the device's last op end */
     int n_bins;
     double busy_pct[GP_SERIES_BINS];
 } gp_util_series;

@@ -223,6 +223,45 @@ static void test_summary(const gp_analysis *a)
     gp_series_free(&ser);
 }
 
+/* A span of 201 ns (kernels [0,100] and [150,201]): 200 bins of 1 ns would
+ * not do, so bins of 2 ns, 101 of them, the last 1 ns long. */
+static void test_series_edges(void)
+{
+    gp_job *job = gp_job_new();
+    gp_rank *r = gp_job_add_rank(job, "mem");
+    static const int64_t k[2][2] = { { 0, 100 }, { 150, 201 } };
+    gp_report_series ser = { 0 };
+    gp_analysis *a;
+    double busy = 0;
+
+    for (int i = 0; i < 2; i++) {
+        gp_op *o = gp_rank_add_op(r);
+        o->start_ns = k[i][0];
+        o->end_ns = k[i][1];
+        o->device = 0;
+        o->stream = 1;
+        o->name = gp_job_intern(job, "k", 1);
+    }
+    gp_rank_finish(job, r);
+    a = gp_analyze(job, NULL);
+    ok(a && gp_series_build(a, &ser) == 0 && ser.n_util == 1, "series of a 201 ns span");
+    if (ser.n_util == 1) {
+        const gp_util_series *u = &ser.util[0];
+        is_int(u->bin_ns, 2, "bins of 2 ns");
+        is_int(u->n_bins, 101, "101 bins: none past the span");
+        ok(u->busy_pct[0] == 100 && u->busy_pct[50] == 0 && u->busy_pct[75] == 100 &&
+           u->busy_pct[100] == 100, "[0,2) busy, [100,102) idle, [150,152) busy, [200,201) busy");
+        for (int b = 0; b < u->n_bins; b++) {
+            int64_t end = (b + 1) * u->bin_ns < 201 ? (b + 1) * u->bin_ns : 201;
+            busy += u->busy_pct[b] * (double)(end - b * u->bin_ns) / 100.0;
+        }
+        ok(busy > 150.99 && busy < 151.01, "the bins add up to 100 + 51 ns busy (%.2f)", busy);
+    }
+    gp_series_free(&ser);
+    gp_analysis_free(a);
+    gp_job_free(job);
+}
+
 static void test_html(const gp_analysis *a)
 {
     char *h = render(a, GP_REPORT_HTML, 0);
@@ -377,6 +416,7 @@ int main(void)
         return 1;
     test_escape();
     test_cut();
+    test_series_edges();
     test_formats();
     test_outfile();
     if (write_trace(tmpdir_path("base.gpupack"), base_k, sizeof base_k / sizeof *base_k, 3) < 0 ||
