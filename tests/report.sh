@@ -165,6 +165,26 @@ else
     skip "simulated GPU or collector not built"
 fi
 
+# ---- an Nsight Systems export (tests/nsys/make_fixture.py) -----------------
+mkdir -p "$T/nsys"
+if python3 "$GP_SRCDIR/tests/nsys/make_fixture.py" "$T/nsys" >/dev/null 2>&1; then
+    run gpupack report "$T/nsys/full.sqlite" -o "$T/nsys.json"
+    is "$rc" 0 "nsys export: json"
+    run gpupack report "$T/nsys/full.sqlite" --format chrome-trace -o "$T/nsys.trace.json"
+    is "$rc" 0 "nsys export: chrome-trace"
+    run gpupack report "$T/nsys/full.sqlite" -o "$T/nsys.html"
+    is "$rc" 0 "nsys export: html"
+    is "$(python3 -c '
+import json, sqlite3, sys
+n = sqlite3.connect(sys.argv[1]).execute("select count(*) from CUPTI_ACTIVITY_KIND_KERNEL").fetchone()[0]
+r = json.load(open(sys.argv[2]))["summary"]["kernels"]
+c = sum(1 for e in json.load(open(sys.argv[3]))["traceEvents"] if e["ph"] == "X" and e.get("cat") == "kernel")
+print(n == r == c)' "$T/nsys/full.sqlite" "$T/nsys.json" "$T/nsys.trace.json")" "True" \
+       "nsys export: the summary and the chrome trace hold every kernel of the export"
+else
+    skip "tests/nsys/make_fixture.py failed (python3 sqlite3 module?)"
+fi
+
 # ---- the real traces ---------------------------------------------------------
 KT="$GP_SHARED_DIR/traces/kineto"
 if [ ! -d "$KT" ]; then
