@@ -101,9 +101,14 @@ gp_live *gp_live_new(void)
 
 /* ---- accumulating (writer thread) ------------------------------------------ */
 
+/* The slot of string id (0: none), added when insert is set and there is
+ * room; NULL otherwise. */
 static name_slot *name_slot_of(gp_live *l, uint32_t id, int insert)
 {
     size_t h = (id * 2654435761u) % NAME_SLOTS;
+
+    if (id == 0)
+        return NULL;
 
     for (;;) {
         name_slot *s = &l->names[h];

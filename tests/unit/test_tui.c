@@ -361,6 +361,13 @@ static void test_live_accumulate(void)
     is_int(s.n_top, 2, "two kernel names");
     is_str(s.top[0].name, "kernA", "kernA first (300 ms)");
     is_int(s.top[0].count, 3, "3 runs of kernA");
+    memset(&k, 0, sizeof k); /* no name: counted, under "(other kernels)" */
+    k.start_ns = b + 1000 * MS;
+    k.end_ns = b + 1001 * MS;
+    gp_live_kernel(l, &k);
+    gp_live_snapshot(l, &s);
+    ok(s.n_top == 3 && strcmp(s.top[2].name, "(other kernels)") == 0 && s.top[2].count == 1,
+       "a kernel without a name goes to (other kernels)");
     gp_live_free(l);
 }
 
