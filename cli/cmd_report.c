@@ -41,6 +41,34 @@ static void report_usage(FILE *out)
             "  gpupack report run.gpupack --table findings -o findings.csv\n");
 }
 
+/* The files as the ranks of one job, analyzed; NULL after saying why (rc set). */
+static gp_analysis *load_analyze(char **files, int n, gp_job **job, int *rc)
+{
+    gp_analyze_opts ao = { 0, 30.0 };
+    gp_error err = { 0 };
+    gp_analysis *a;
+
+    *job = gp_job_new();
+    *rc = CLI_EXIT_INTERNAL;
+    if (!*job)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        if (gp_load_any(*job, files[i], &err) != GP_OK) {
+            fprintf(stderr, "gpupack report: %s\n", err.msg);
+            gp_job_free(*job);
+            *rc = gp_status_exit_code(err.code);
+            return NULL;
+        }
+    }
+    if (!(a = gp_analyze(*job, &ao))) {
+        fprintf(stderr, "gpupack report: out of memory analyzing the trace\n");
+        gp_job_free(*job);
+        return NULL;
+    }
+    *rc = CLI_EXIT_OK;
+    return a;
+}
+
 static int report_run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -55,7 +83,6 @@ static int report_run(int argc, char **argv)
     gp_report_opts ro = { 0 };
     const char *path = NULL, *table = NULL;
     int c, force = 0, rc = CLI_EXIT_OK;
-    gp_analyze_opts ao = { 0, 30.0 };
     gp_error err = { 0 };
     gp_outfile of;
     gp_job *job;
@@ -104,22 +131,8 @@ static int report_run(int argc, char **argv)
                                "name it .html, .md, .json or .csv, or give --format", path);
     if (table && ro.format != GP_REPORT_CSV)
         return cli_usage_error("report", "--table goes with the csv format");
-    job = gp_job_new();
-    if (!job)
-        return CLI_EXIT_INTERNAL;
-    for (int i = optind; i < argc; i++) {
-        if (gp_load_any(job, argv[i], &err) != GP_OK) {
-            fprintf(stderr, "gpupack report: %s\n", err.msg);
-            gp_job_free(job);
-            return gp_status_exit_code(err.code);
-        }
-    }
-    a = gp_analyze(job, &ao);
-    if (!a) {
-        fprintf(stderr, "gpupack report: out of memory analyzing the trace\n");
-        gp_job_free(job);
-        return CLI_EXIT_INTERNAL;
-    }
+    if (!(a = load_analyze(argv + optind, argc - optind, &job, &rc)))
+        return rc;
     ro.inputs = (const char *const *)argv + optind;
     ro.n_inputs = argc - optind;
     if (gp_outfile_open(&of, path, force, &err) != GP_OK) {
