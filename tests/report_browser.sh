@@ -14,7 +14,7 @@ if [ -z "$CHROMIUM" ]; then
 fi
 chrome() { # chrome OUT.err ARGS...: headless, a private profile, 120 s at most
     local e="$1"; shift
-    timeout 120 "$CHROMIUM" --headless=new --no-sandbox --disable-gpu --hide-scrollbars \
+    timeout 120 "$CHROMIUM" --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
         --user-data-dir="$T/profile" --enable-logging=stderr --v=0 "$@" 2>"$e"
 }
 # Elements by tag in a DOM dump, and attributes starting with "on".
