@@ -13,18 +13,20 @@
 
 /* ---- GPUs ------------------------------------------------------------------------- */
 
-static void gpu_line1(const tui_gpu *gp, char *buf, size_t cap, int *used)
+/* The first line of a GPU: 63 columns plus the name (name_w, 8 to 24). */
+static void gpu_line1(const tui_gpu *gp, int name_w, char *buf, size_t cap, int *used)
 {
     char name[32], ub[16], mb[16], up[8], mp[8], pw[16], tc[16];
     const gp_gpu_sample *s = &gp->s;
     double mem = (s->valid & GP_S_MEM_USED) && s->mem_total_bytes
                      ? 100.0 * (double)s->mem_used_bytes / (double)s->mem_total_bytes : -1;
 
-    tui_fit(name, sizeof name, 24, gp->info_ok && (gp->info.valid & GP_I_NAME)
+    tui_fit(name, sizeof name, name_w, gp->info_ok && (gp->info.valid & GP_I_NAME)
             ? gp->info.name : "GPU");
     snprintf(pw, sizeof pw, (s->valid & GP_S_POWER) ? "%4.0f W" : "   - W", s->power_w);
     snprintf(tc, sizeof tc, (s->valid & GP_S_TEMP) ? "%3d C" : "  - C", s->temp_c);
-    *used = snprintf(buf, cap, "%-2d %-24s util [%s] %4s  mem [%s] %4s  %s %s", gp->s.index, name,
+    *used = snprintf(buf, cap, "%-2d %-*s util [%s] %4s  mem [%s] %4s  %s %s", gp->s.index,
+                     name_w, name,
                      tui_bar(ub, sizeof ub, 10, (s->valid & GP_S_GPU_UTIL) ? s->gpu_util_pct : 0),
                      tui_pct(up, sizeof up, (s->valid & GP_S_GPU_UTIL) ? s->gpu_util_pct : -1),
                      tui_bar(mb, sizeof mb, 10, mem), tui_pct(mp, sizeof mp, mem), pw, tc);
@@ -82,7 +84,8 @@ static void draw_gpus(tui_app *a, tui_grid *g, tui_rect r, int lines)
             y += lines;
             continue;
         }
-        gpu_line1(gp, buf, sizeof buf, &used);
+        int name_w = inner - 63 > 24 ? 24 : inner - 63 < 8 ? 8 : inner - 63;
+        gpu_line1(gp, name_w, buf, sizeof buf, &used);
         tui_put(g, r.x + 1, y, inner, TUI_NORMAL, buf);
         if (inner - used - 2 >= 8) {
             int sw = inner - used - 2 > 60 ? 60 : inner - used - 2;

@@ -114,6 +114,36 @@ static char glyph(int kind, double f)
     return set[lv];
 }
 
+/* Writes the names of the lane's items wide enough (8 columns or more)
+ * into their bars, at most 512 items from the left edge. */
+static void label_items(tui_app *a, tui_grid *g, const tui_lane *l, tui_rect plot, int y, int role)
+{
+    long i = tui_lane_find(l, a->view.t0, a->view.t1);
+
+    for (int n = 0; i >= 0 && (size_t)i < l->n && n < 512; i++, n++) {
+        int64_t s, e;
+        char name[160];
+        const char *raw;
+        tui_lane_item(l, (size_t)i, &s, &e);
+        if (s >= a->view.t1)
+            break;
+        int c0 = tui_view_time_col(&a->view, s, plot.w), c1 = tui_view_time_col(&a->view, e, plot.w);
+        c0 = c0 < 0 ? 0 : c0;
+        c1 = c1 > plot.w ? plot.w : c1;
+        if (c1 - c0 < 8)
+            continue;
+        uint32_t k = l->idx[i];
+        raw = l->kind == TUI_LANE_OPS ? gp_job_str(a->trace.job, l->rank->ops[k].name)
+              : l->kind == TUI_LANE_NVTX ? gp_job_str(a->trace.job, l->rank->ranges[k].name)
+              : l->calls ? gp_job_str(a->trace.job, l->rank->calls[k].name) : "sync";
+        if (l->kind == TUI_LANE_OPS)
+            gp_kernel_short_name(raw, (size_t)(c1 - c0 - 2), name, sizeof name);
+        else
+            tui_fit(name, sizeof name, c1 - c0 - 2, raw);
+        tui_put(g, plot.x + c0 + 1, y, c1 - c0 - 2, role, tui_ascii(name));
+    }
+}
+
 static void draw_timeline(tui_app *a, tui_grid *g, tui_rect r)
 {
     tui_rect plot = tui_timeline_plot(r);
@@ -153,8 +183,9 @@ static void draw_timeline(tui_app *a, tui_grid *g, tui_rect r)
             row[c] = glyph(l->kind, (double)tui_lane_busy(l, ca, cb) / (double)(cb - ca));
         }
         row[n] = '\0';
-        tui_put(g, plot.x, plot.y + k, plot.w,
-                l->kind == TUI_LANE_OPS ? TUI_BAR : l->kind == TUI_LANE_SYNC ? TUI_WARN : TUI_GOOD, row);
+        int role = l->kind == TUI_LANE_OPS ? TUI_BAR : l->kind == TUI_LANE_SYNC ? TUI_WARN : TUI_GOOD;
+        tui_put(g, plot.x, plot.y + k, plot.w, role, row);
+        label_items(a, g, l, plot, plot.y + k, role == TUI_BAR ? TUI_SEL : role);
     }
     for (int k = -1; k < nrows; k++) /* the cursor: a column in reverse video */
         tui_paint(g, plot.x + a->cursor_col, plot.y + k, 1, TUI_CURSOR);

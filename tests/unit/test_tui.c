@@ -473,6 +473,16 @@ static void test_app(void)
     ok(tui_grid_has(&g, "@ 0 ns  gpu0 s7: kernel kernA  80.0 us"), "status: the item under the cursor");
     tui_app_key(&a, TUI_K_ENTER); /* zoom to kernA [0, 80) us: span 96 us */
     is_int(a.view.t1 - a.view.t0, 96 * US, "Enter zooms to the item");
+    tui_app_render(&a, &g);
+    {
+        char row[256];
+        int found = 0;
+        for (int y = 0; y < g.h; y++) {
+            tui_grid_row(&g, y, row, sizeof row);
+            found |= strncmp(row, "|gpu0 s7", 8) == 0 && strstr(row, "kernA") != NULL;
+        }
+        ok(found, "zoomed in, the kernel's name is written in its bar");
+    }
     tui_app_key(&a, '0');
     is_int(a.view.t1 - a.view.t0, span, "0 shows everything");
     tui_app_key(&a, 'n');
