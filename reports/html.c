@@ -23,7 +23,7 @@ const char gp_html_style[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2330;"
     "margin:0 auto;max-width:1180px;padding:16px 24px;background:#fff}\n"
     "h1{font-size:24px;margin:8px 0}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid "
-    "#d8dde6;padding-bottom:4px}h3{font-size:15px;margin:16px 0 6px}\n"
+    "#d8dde6;padding-bottom:4px}h3{font-size:15px;margin:16px 0 6px}h3::first-letter{text-transform:uppercase}\n"
     ".meta{color:#5a6272;font-size:13px}code,.mono{font-family:ui-monospace,Menlo,Consolas,"
     "monospace;font-size:12.5px}\n"
     ".cards{display:flex;flex-wrap:wrap;gap:10px}.card{border:1px solid #d8dde6;border-radius:"
@@ -54,6 +54,17 @@ const char gp_html_style[] =
 static void esc(FILE *f, const char *s)
 {
     gp_esc_html_cut(f, s, GP_HTML_MAX_STRING);
+}
+
+/* "rank 3", and the rank's source when the job has several ranks. */
+static void rank_name(gp_rctx *c, size_t ri)
+{
+    fprintf(c->out, "rank %d", c->a->ranks[ri].rank);
+    if (c->a->n_ranks > 1) {
+        fprintf(c->out, " (");
+        esc(c->out, c->a->ranks[ri].label);
+        fprintf(c->out, ")");
+    }
 }
 
 static void ns_td(FILE *f, int64_t ns)
@@ -132,7 +143,9 @@ static void util_chart(gp_rctx *c, const gp_util_series *u)
     double bw = span > 0 ? (double)u->bin_ns * W / span : W;
     char b[64];
 
-    fprintf(f, "<h3>Rank %d &middot; ", c->a->ranks[u->rank_index].rank);
+    fprintf(f, "<h3>");
+    rank_name(c, (size_t)u->rank_index);
+    fprintf(f, " &middot; ");
     esc(f, gp_report_devname(c->a, d, b, sizeof b));
     fprintf(f, " &middot; %.1f %% busy</h3>\n", pct(d->busy_ns, d->last_ns - d->first_ns));
     fprintf(f, "<svg viewBox='-40 0 %d %d' role=img aria-label='GPU busy over time'>\n", W + 50,
@@ -193,15 +206,17 @@ static void timeline(gp_rctx *c)
     fprintf(f, "</section>\n");
 }
 
-static void hta_table(gp_rctx *c, const gp_rank_result *r)
+static void hta_table(gp_rctx *c, size_t ri)
 {
     FILE *f = c->out;
-    const gp_hta_result *h = &r->hta;
+    const gp_hta_result *h = &c->a->ranks[ri].hta;
 
     if (!h->valid)
         return;
-    fprintf(f, "<h3>Temporal breakdown, rank %d</h3>\n<table><tr><th>time</th><th class=n>"
-            "&micro;s</th><th class=n>share</th></tr>\n", r->rank);
+    fprintf(f, "<h3>Temporal breakdown, ");
+    rank_name(c, ri);
+    fprintf(f, "</h3>\n<table><tr><th>time</th><th class=n>&micro;s</th><th class=n>share</th>"
+            "</tr>\n");
     fprintf(f, "<tr><td>compute</td><td class=n>%.0f</td>", h->compute_us);
     pct_td(f, h->compute_pct);
     fprintf(f, "</tr>\n<tr><td>non-compute (communication, memory)</td><td class=n>%.0f</td>",
@@ -229,7 +244,9 @@ static void cause_table(gp_rctx *c, int ri, const gp_device_result *d)
 
     for (int k = 0; k < GP_CAUSE_COUNT; k++)
         all += d->causes[k].total_ns;
-    fprintf(f, "<h3>Idle causes, rank %d &middot; ", c->a->ranks[ri].rank);
+    fprintf(f, "<h3>Idle causes, ");
+    rank_name(c, (size_t)ri);
+    fprintf(f, " &middot; ");
     esc(f, gp_report_devname(c->a, d, b, sizeof b));
     fprintf(f, "</h3>\n<svg viewBox='0 0 %d 18' role=img aria-label='idle time by cause'>", W);
     for (int k = 0; k < GP_CAUSE_COUNT && all > 0; k++) {
@@ -273,7 +290,7 @@ static void breakdowns(gp_rctx *c)
 {
     fprintf(c->out, "<section id=breakdown><h2>Where the time goes</h2>\n");
     for (size_t i = 0; i < c->a->n_ranks; i++) {
-        hta_table(c, &c->a->ranks[i]);
+        hta_table(c, i);
         for (size_t k = 0; k < c->a->ranks[i].n_devices; k++)
             cause_table(c, (int)i, &c->a->ranks[i].devices[k]);
     }
@@ -291,10 +308,12 @@ static void kernels(gp_rctx *c)
         int64_t all = 0;
         for (size_t k = 0; k < r->n_kernels; k++)
             all += r->kernels[k].total_ns;
-        fprintf(f, "<h3>Rank %d: %zu distinct kernels and copies</h3>\n<table><tr><th>kernel</th>"
+        fprintf(f, "<h3>");
+        rank_name(c, i);
+        fprintf(f, ": %zu distinct kernels and copies</h3>\n<table><tr><th>kernel</th>"
                 "<th>class</th><th>precision</th><th>tensor cores</th><th class=n>count</th>"
                 "<th class=n>total</th><th class=n>share</th><th class=n>mean</th></tr>\n",
-                r->rank, r->n_kernels);
+                r->n_kernels);
         for (size_t k = 0; k < r->n_kernels && (int)k < c->top; k++) {
             const gp_kernel_stat *s = &r->kernels[k];
             fprintf(f, "<tr><td class='k mono' title='");
@@ -322,7 +341,8 @@ static void finding(gp_rctx *c, const gp_finding *x)
     fprintf(f, "<article class='finding %s'><div class=sev>%s &middot; ",
             gp_severity_name(x->severity), gp_severity_name(x->severity));
     esc(f, x->id);
-    fprintf(f, " &middot; rank %d", c->a->ranks[x->rank].rank);
+    fprintf(f, " &middot; ");
+    rank_name(c, (size_t)x->rank);
     if (x->device >= 0)
         fprintf(f, " &middot; GPU %d", (int)x->device);
     fprintf(f, "</div><h3>");

@@ -130,6 +130,13 @@ is "$rc" 0 "two traces"
 is "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(len(r["analysis"]["ranks"]), r["summary"]["busy_ns"], r["summary"]["devices"])' "$T/two.json")" \
    "2 88000 2" "two traces: two ranks, busy 2 x 44 us"
 
+# File names are shown too (rank headings with several ranks): escaped.
+cp "$T/synth.json" "$T/r<i>1.json"
+run gpupack report "$T/synth.json" "$T/r<i>1.json" -o "$T/names.html"
+is "$rc" 0 "a file name with markup"
+like "$(cat "$T/names.html")" "(r&lt;i&gt;1.json) &middot; GPU 0" "the rank heading names the file, escaped"
+unlike "$(cat "$T/names.html")" "<i>" "no raw tag from a file name"
+
 # ---- a trace recorded on the simulated GPU (a test fixture, not a GPU) ------
 SIM="$GP_BUILDDIR/tests/simgpu"
 if [ -x "$SIM/progs/sim_basic" ] && [ -f "$GP_BUILDDIR/collector/.libs/libgpupack_collector.so" ]; then
