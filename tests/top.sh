@@ -59,6 +59,35 @@ else
     skip "fake NVML not built"
 fi
 
+# A socket that speaks nonsense, and a stale one nobody listens on: neither is a job.
+mkdir -p -m 700 "$XDG_RUNTIME_DIR/gpupack"
+python3 - "$XDG_RUNTIME_DIR/gpupack" <<'PY' &
+import os, socket, sys, time
+d = sys.argv[1]
+stale = socket.socket(socket.AF_UNIX); stale.bind(d + "/live-2.sock"); stale.close()
+s = socket.socket(socket.AF_UNIX); s.bind(d + "/live-1.sock"); s.listen(4)
+s.settimeout(20)
+end = time.time() + 20
+while time.time() < end:
+    try:
+        c, _ = s.accept()
+    except OSError:
+        break
+    c.recv(16)
+    open(d + "/../asked", "w").close()
+    c.sendall(b"gpupack-live 1\npid 1\ncmd evil\nkernels 5 -1\nend\n")
+    c.close()
+PY
+evil=$!
+i=0; while [ ! -S "$XDG_RUNTIME_DIR/gpupack/live-1.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+run env GPUPACK_NVML_PATH="$T/no-such-libnvidia-ml.so.1" $GP_RUN "$GPUPACK" top --snapshot 80x24 -d 0.1
+is "$rc" 0 "a bad and a stale live socket do not stop top"
+like "$out" "0 jobs recorded" "neither is shown as a job"
+unlike "$out" "evil" "nothing of the bad snapshot reaches the screen"
+ok "$([ -e "$XDG_RUNTIME_DIR/asked" ]; echo $?)" "top did ask the bad socket for a snapshot"
+kill $evil 2>/dev/null; wait $evil 2>/dev/null
+rm -f "$XDG_RUNTIME_DIR"/gpupack/live-*.sock
+
 # --- screen tests -------------------------------------------------------------------------
 if ! command -v tmux >/dev/null 2>&1; then
     skip "tmux not installed: no screen tests"
