@@ -23,7 +23,7 @@ const char gp_html_style[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2330;"
     "margin:0 auto;max-width:1180px;padding:16px 24px;background:#fff}\n"
     "h1{font-size:24px;margin:8px 0}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid "
-    "#d8dde6;padding-bottom:4px}h3{font-size:15px;margin:16px 0 6px}h3::first-letter{text-transform:uppercase}\n"
+    "#d8dde6;padding-bottom:4px}h3{font-size:15px;margin:16px 0 6px}\n"
     ".meta{color:#5a6272;font-size:13px}code,.mono{font-family:ui-monospace,Menlo,Consolas,"
     "monospace;font-size:12.5px}\n"
     ".cards{display:flex;flex-wrap:wrap;gap:10px}.card{border:1px solid #d8dde6;border-radius:"
@@ -56,10 +56,11 @@ static void esc(FILE *f, const char *s)
     gp_esc_html_cut(f, s, GP_HTML_MAX_STRING);
 }
 
-/* "rank 3", and the rank's source when the job has several ranks. */
-static void rank_name(gp_rctx *c, size_t ri)
+/* "rank 3" ("Rank 3" with cap), and the rank's source when the job has
+ * several ranks. */
+static void rank_name(gp_rctx *c, size_t ri, int cap)
 {
-    fprintf(c->out, "rank %d", c->a->ranks[ri].rank);
+    fprintf(c->out, "%s %d", cap ? "Rank" : "rank", c->a->ranks[ri].rank);
     if (c->a->n_ranks > 1) {
         fprintf(c->out, " (");
         esc(c->out, c->a->ranks[ri].label);
@@ -144,11 +145,11 @@ static void util_chart(gp_rctx *c, const gp_util_series *u)
     char b[64];
 
     fprintf(f, "<h3>");
-    rank_name(c, (size_t)u->rank_index);
+    rank_name(c, (size_t)u->rank_index, 1);
     fprintf(f, " &middot; ");
     esc(f, gp_report_devname(c->a, d, b, sizeof b));
     fprintf(f, " &middot; %.1f %% busy</h3>\n", pct(d->busy_ns, d->last_ns - d->first_ns));
-    fprintf(f, "<svg viewBox='-40 0 %d %d' role=img aria-label='GPU busy over time'>\n", W + 50,
+    fprintf(f, "<svg viewBox='-70 0 %d %d' role=img aria-label='GPU busy over time'>\n", W + 80,
             H + STRIP + 22);
     fprintf(f, "<rect class=bg x=0 y=0 width=%d height=%d />\n", W, H);
     for (int i = 0; i < u->n_bins; i++) {
@@ -214,7 +215,7 @@ static void hta_table(gp_rctx *c, size_t ri)
     if (!h->valid)
         return;
     fprintf(f, "<h3>Temporal breakdown, ");
-    rank_name(c, ri);
+    rank_name(c, ri, 0);
     fprintf(f, "</h3>\n<table><tr><th>time</th><th class=n>&micro;s</th><th class=n>share</th>"
             "</tr>\n");
     fprintf(f, "<tr><td>compute</td><td class=n>%.0f</td>", h->compute_us);
@@ -245,7 +246,7 @@ static void cause_table(gp_rctx *c, int ri, const gp_device_result *d)
     for (int k = 0; k < GP_CAUSE_COUNT; k++)
         all += d->causes[k].total_ns;
     fprintf(f, "<h3>Idle causes, ");
-    rank_name(c, (size_t)ri);
+    rank_name(c, (size_t)ri, 0);
     fprintf(f, " &middot; ");
     esc(f, gp_report_devname(c->a, d, b, sizeof b));
     fprintf(f, "</h3>\n<svg viewBox='0 0 %d 18' role=img aria-label='idle time by cause'>", W);
@@ -309,7 +310,7 @@ static void kernels(gp_rctx *c)
         for (size_t k = 0; k < r->n_kernels; k++)
             all += r->kernels[k].total_ns;
         fprintf(f, "<h3>");
-        rank_name(c, i);
+        rank_name(c, i, 1);
         fprintf(f, ": %zu distinct kernels and copies</h3>\n<table><tr><th>kernel</th>"
                 "<th>class</th><th>precision</th><th>tensor cores</th><th class=n>count</th>"
                 "<th class=n>total</th><th class=n>share</th><th class=n>mean</th></tr>\n",
@@ -342,7 +343,7 @@ static void finding(gp_rctx *c, const gp_finding *x)
             gp_severity_name(x->severity), gp_severity_name(x->severity));
     esc(f, x->id);
     fprintf(f, " &middot; ");
-    rank_name(c, (size_t)x->rank);
+    rank_name(c, (size_t)x->rank, 0);
     if (x->device >= 0)
         fprintf(f, " &middot; GPU %d", (int)x->device);
     fprintf(f, "</div><h3>");

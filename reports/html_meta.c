@@ -23,8 +23,8 @@ static void sample_chart(gp_rctx *c, const gp_sample_series *s)
         fprintf(f, " &middot; GPU %d", (int)s->device);
     fprintf(f, " &middot; rank %d <span class=meta>(%zu samples, %.4g to %.4g)</span></h3>\n",
             c->a->ranks[s->rank_index].rank, s->n_raw, s->min, s->max);
-    fprintf(f, "<svg viewBox='-40 0 %d %d' role=img aria-label='samples over time'>"
-            "<rect class=bg x=0 y=0 width=%d height=%d /><polyline class=line points='", W + 50,
+    fprintf(f, "<svg viewBox='-70 0 %d %d' role=img aria-label='samples over time'>"
+            "<rect class=bg x=0 y=0 width=%d height=%d /><polyline class=line points='", W + 80,
             H + 18, W, H);
     for (size_t i = 0; i < s->n; i++) {
         double x = dt > 0 ? (double)(s->ts_ns[i] - t0) * W / (double)dt : 0;

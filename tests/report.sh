@@ -140,9 +140,13 @@ unlike "$(cat "$T/names.html")" "<i>" "no raw tag from a file name"
 # ---- a trace recorded on the simulated GPU (a test fixture, not a GPU) ------
 SIM="$GP_BUILDDIR/tests/simgpu"
 if [ -x "$SIM/progs/sim_basic" ] && [ -f "$GP_BUILDDIR/collector/.libs/libgpupack_collector.so" ]; then
+    # with the fake NVML library when built: NVML samples in the trace
     (cd "$T" && GPUPACK_CUPTI_PATH="$SIM/.libs/libsimcupti.so" GPUPACK_FLUSH_MS=50 \
+        GPUPACK_NVML_PATH="$GP_BUILDDIR/tests/fakenvml/.libs/libnvidia-ml.so.1" FAKENVML_GPUS=1 \
         LD_LIBRARY_PATH="$SIM/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-        "$GPUPACK" record -o sim.gpupack -- "$SIM/progs/sim_basic" >/dev/null 2>&1)
+        "$GPUPACK" record --nvml-hz 50 -o sim.gpupack -- "$SIM/progs/sim_basic" >/dev/null 2>&1)
+    run gpupack report "$T/sim.gpupack" --table samples -o "$T/sim.samples.csv"
+    is "$rc" 0 "simulated GPU recording: csv samples"
     for f in html md json; do
         run gpupack report "$T/sim.gpupack" -o "$T/sim.$f"
         is "$rc" 0 "simulated GPU recording: $f"
@@ -150,7 +154,7 @@ if [ -x "$SIM/progs/sim_basic" ] && [ -f "$GP_BUILDDIR/collector/.libs/libgpupac
     run gpupack report "$T/sim.gpupack" --format chrome-trace -o "$T/sim.trace.json"
     is "$rc" 0 "simulated GPU recording: chrome-trace"
     # what the trace's tables hold (SQL) against what the chrome trace shows
-    res=$(python3 - "$T/sim.gpupack" "$T/sim.trace.json" "$T/sim.json" <<'PY'
+    res=$(python3 - "$T/sim.gpupack" "$T/sim.trace.json" "$T/sim.json" "$T/sim.samples.csv" <<'PY'
 import collections, json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 n = lambda sql: db.execute(sql).fetchone()[0]
@@ -163,11 +167,18 @@ want = {("X", "kernel"): n("select count(*) from kernel"), ("X", "memcpy"): n("s
 bad = ["%s: %d, trace %d" % (k, c[k], v) for k, v in want.items() if c[k] != v]
 r = json.load(open(sys.argv[3]))
 if r["summary"]["kernels"] != want[("X", "kernel")]: bad.append("summary kernels")
+m = n("select count(*) from metric")
+rows = len(open(sys.argv[4]).read().splitlines()) - 1
+if c[("C", "sample")] != m or rows != m: bad.append("samples: trace %d, chrome %d, csv %d" % (m, c[("C", "sample")], rows))
+if m and not r["series"]["samples"]: bad.append("no sample series")
 if c[("i", "gpupack.finding")] != len(r["analysis"]["findings"]): bad.append("findings")
 print("; ".join(bad) if bad else "same")
 PY
 )
-    is "$res" "same" "simulated GPU recording: every kernel, copy, memset, call and NVTX range in the chrome trace"
+    is "$res" "same" "simulated GPU recording: every kernel, copy, memset, call, NVTX range and sample in the chrome trace"
+    if [ -f "$GP_BUILDDIR/tests/fakenvml/.libs/libnvidia-ml.so.1" ]; then
+        like "$(cat "$T/sim.html")" "NVML and counter samples" "simulated GPU recording: the page charts the NVML samples"
+    fi
 else
     skip "simulated GPU or collector not built"
 fi
