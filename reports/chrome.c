@@ -84,11 +84,15 @@ static int ops(gp_rctx *c, int ri, const gp_rank *r, seen *threads)
     FILE *f = c->out;
     char label[96];
 
+    int64_t last = -1; /* the previous op's (pid, stream): most ops repeat it */
+
     for (size_t i = 0; i < r->n_ops; i++) {
         const gp_op *o = &r->ops[i];
-        int pid = gpu_pid(ri, o->device), nw;
-        if ((nw = first_time(threads, (int64_t)pid << 32 | (uint32_t)o->stream)) < 0)
+        int pid = gpu_pid(ri, o->device), nw = 0;
+        int64_t key = (int64_t)pid << 32 | (uint32_t)o->stream;
+        if (key != last && (nw = first_time(threads, key)) < 0)
             return -1;
+        last = key;
         if (nw) {
             snprintf(label, sizeof label, "stream %d", (int)o->stream);
             meta(f, "thread_name", pid, o->stream, label);
