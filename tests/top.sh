@@ -169,6 +169,13 @@ is "$(pane term '#{alternate_on}')" 0 "SIGTERM: the terminal is restored"
 kill -0 "$(cat "$T/top.pid")" 2>/dev/null
 ok "$([ $? != 0 ]; echo $?)" "SIGTERM: the process is gone"
 
+tm new-session -d -s intr -x 100 -y 30 \
+    "env TERM=xterm-256color '$GPUPACK' top '$TRACE'; echo \"EXITED rc=\$?\"; sleep 60"
+wait_for intr "q quit ? help"; ok $? "started for Ctrl-C"
+tm send-keys -t intr C-c
+wait_for intr "EXITED rc=0"; ok $? "Ctrl-C: clean exit"
+is "$(pane intr '#{alternate_on}')" 0 "Ctrl-C: the terminal is restored"
+
 # --- live: a job recorded on the simulated GPU, GPUs from the fake NVML ------------------
 SIM="$GP_BUILDDIR/tests/simgpu"
 if [ ! -x "$SIM/progs/sim_run" ] || [ ! -f "$GP_BUILDDIR/collector/.libs/libgpupack_collector.so" ] ||
