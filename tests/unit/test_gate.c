@@ -157,7 +157,9 @@ int main(void)
     atomic_store(&r->hp_dirty, 0);
     atomic_store(&r->hp_ranges, 0);
     w = launch();
-    ok(w < 5 * MS, "serving idle: the launch passes at once (%lld ns)", (long long)w);
+    /* Timing is checked only against the 200 ms bounded wait (valgrind and
+     * a loaded machine stretch everything); the counters say what happened. */
+    ok(w < 100 * MS, "serving idle: the launch is not held (%lld ns)", (long long)w);
     is_int(atomic_load(&r->be_holds), 0, "not counted as a hold");
 
     atomic_store(&r->hp_heartbeat_ns, gp_now_ns());
@@ -170,12 +172,12 @@ int main(void)
 
     gp_gate_api(GP_GATE_OP_CAPTURE_BEGIN, 1);
     w = launch();
-    ok(w < 5 * MS, "launches into a stream capture are not held");
+    ok(w < 100 * MS && atomic_load(&r->be_holds) == 1, "launches into a stream capture are not held");
     gp_gate_api(GP_GATE_OP_CAPTURE_END, 0);
 
     r->policy = GP_POLICY_OFF;
     w = launch();
-    ok(w < 5 * MS, "policy off: never held");
+    ok(w < 100 * MS && atomic_load(&r->be_holds) == 1, "policy off: never held");
     r->policy = GP_POLICY_PRIORITY;
 
     /* serving busy for 10 ms, then idle: held about that long */
@@ -187,7 +189,8 @@ int main(void)
     }
     w = launch();
     waitpid(kid, &st, 0);
-    ok(w >= 5 * MS && w < 150 * MS, "held until serving went idle (%lld ms)", (long long)(w / MS));
+    ok(w >= 5 * MS, "held while serving was busy (%lld ms)", (long long)(w / MS));
+    is_int(atomic_load(&r->be_timeouts), 1, "released because serving went idle, not by the bounded wait");
     is_int(events[GP_COSCHED_GATE_HOLD], 1, "recorded as a hold");
 
     /* a serve job that died while busy releases the gate */
@@ -199,13 +202,14 @@ int main(void)
     atomic_store(&r->hp_ranges, 1);
     atomic_store(&r->hp_heartbeat_ns, gp_now_ns());
     w = launch();
-    ok(w < 10 * MS, "a dead serve job is not waited on (%lld ns)", (long long)w);
+    ok(w < 100 * MS && atomic_load(&r->be_timeouts) == 1, "a dead serve job is not waited on (%lld ns)",
+       (long long)w);
     is_int(atomic_load(&r->be_watchdog), 1, "the watchdog opened the gate");
     is_int(atomic_load(&r->gate), GP_GATE_FORCED, "gate state says so");
     is_int(events[GP_COSCHED_WATCHDOG], 1, "recorded");
     like(said, "serve job is gone", "and said");
     w = launch();
-    ok(w < 5 * MS, "later launches pass");
+    ok(w < 100 * MS && atomic_load(&r->be_timeouts) == 1, "later launches pass");
 
     munmap(r, sizeof *r);
     gp_coord_free(c);
