@@ -63,6 +63,10 @@ typedef struct gp_gap {
 /* Gap lengths by decade: below 1 us, 1-10 us, ..., 10-100 ms, 100 ms and
  * longer. Bucket b holds gaps of length in [10^(b-1), 10^b) us. */
 #define GP_GAP_BUCKETS 7
+/* Idle time over the run: [first_ns, last_ns] cut into GP_IDLE_BINS bins of
+ * idle_bin_ns (the last may be shorter; fewer bins when the span is shorter
+ * than GP_IDLE_BINS ns); each bin holds its idle time by cause. */
+#define GP_IDLE_BINS 200
 
 typedef struct gp_cause_stats {
     int64_t total_ns, count;
@@ -83,6 +87,9 @@ typedef struct gp_device_result {
     gp_cause_stats causes[GP_CAUSE_COUNT];
     size_t n_gaps;                 /* gaps inside [first, last] */
     int64_t gap_count[GP_GAP_BUCKETS], gap_ns[GP_GAP_BUCKETS]; /* by length */
+    int64_t idle_bin_ns;           /* bin width, 0 when the device ran nothing */
+    int n_idle_bins;
+    int64_t idle_bins[GP_IDLE_BINS][GP_CAUSE_COUNT]; /* idle ns by bin and cause */
 } gp_device_result;
 
 /* ---- kernels, precisions, launches, steps ---- */

@@ -214,12 +214,49 @@ static void add_gap(gp_device_result *d, const gp_gap *g)
     d->n_gaps++;
 }
 
+/* Spreads a gap's time over the idle bins it crosses. O(bins crossed). */
+static void bin_gap(gp_device_result *d, const gp_gap *g)
+{
+    int64_t s = g->start_ns - d->first_ns, e = g->end_ns - d->first_ns;
+
+    if (d->idle_bin_ns <= 0 || e <= s)
+        return;
+    for (int64_t b = s / d->idle_bin_ns; b < d->n_idle_bins && s < e; b++) {
+        int64_t edge = (b + 1) * d->idle_bin_ns, to = e < edge ? e : edge;
+        d->idle_bins[b][g->cause] += to - s;
+        s = to;
+    }
+}
+
+/* Sets the idle bins' width from the device's span: one pass over the ops
+ * for the last end (ops are sorted by start, not end). */
+static void size_bins(const gp_rank *r, gp_device_result *d)
+{
+    int64_t first = -1, last = -1, span;
+
+    for (size_t i = 0; i < r->n_ops; i++) {
+        const gp_op *o = &r->ops[i];
+        if (o->device != d->device)
+            continue;
+        if (first < 0)
+            first = o->start_ns;
+        if (o->end_ns > last)
+            last = o->end_ns;
+    }
+    span = last - first;
+    if (first < 0 || span <= 0)
+        return;
+    d->idle_bin_ns = (span + GP_IDLE_BINS - 1) / GP_IDLE_BINS;
+    d->n_idle_bins = (int)((span + d->idle_bin_ns - 1) / d->idle_bin_ns);
+}
+
 static int device_gaps(const ctx *c, const gp_job *job, gp_device_result *d)
 {
     const gp_rank *r = c->r;
     int64_t cur_s = 0, cur_e = -1, kern_e = -1, kern_s = 0, copy_e = -1, copy_s = 0;
     int any = 0;
 
+    size_bins(r, d);
     for (size_t i = 0; i < r->n_ops; i++) {
         const gp_op *o = &r->ops[i];
         int64_t *ue = o->kind == GP_OP_KERNEL ? &kern_e : &copy_e;
@@ -263,6 +300,7 @@ static int device_gaps(const ctx *c, const gp_job *job, gp_device_result *d)
             }
             d->idle_ns += g.end_ns - g.start_ns;
             add_gap(d, &g);
+            bin_gap(d, &g);
             cur_s = o->start_ns;
             cur_e = o->end_ns;
         } else if (o->end_ns > cur_e) {

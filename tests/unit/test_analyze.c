@@ -138,6 +138,23 @@ static void test_causes(const gp_analysis *a)
     is_int(d->gap_ns[1], 9 * 8000, "gaps of 1-10 us: 72 us");
     is_int(d->gap_ns[2], (10 + 10 + 98) * 1000, "gaps of 10-100 us: 118 us");
     is_int(d->gap_ns[3], (210 + 200 + 720 + 100) * 1000, "gaps of 100 us-1 ms: 1230 us");
+    /* Idle bins: span 2090 us in 200 bins of 10450 ns. The host-sync gap
+     * [100,310] us is [90000,300000] ns from the first op: 4050 ns of bin 8
+     * ([83600,94050)), all of bin 9, and bin 28 ([292600,303050)) up to 300000. */
+    is_int(d->idle_bin_ns, 10450, "idle bins: 2090 us / 200, rounded up");
+    is_int(d->n_idle_bins, 200, "200 idle bins");
+    is_int(d->idle_bins[8][GP_CAUSE_HOST_SYNC], 4050, "bin 8: the host-sync gap's first 4050 ns");
+    is_int(d->idle_bins[9][GP_CAUSE_HOST_SYNC], 10450, "bin 9: all host sync");
+    is_int(d->idle_bins[28][GP_CAUSE_HOST_SYNC], 300000 - 292600, "bin 28: the gap's last 7400 ns");
+    is_int(d->idle_bins[29][GP_CAUSE_HOST_SYNC], 0, "bin 29: the k2 kernel, not idle");
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        int64_t sum = 0;
+        int inside = want[i].cause != GP_CAUSE_STARTUP && want[i].cause != GP_CAUSE_TEARDOWN;
+        for (int b = 0; b < GP_IDLE_BINS; b++)
+            sum += d->idle_bins[b][want[i].cause];
+        is_int(sum, inside ? (int64_t)(want[i].total_us * 1000) : 0, "%s: idle bins add up to %s",
+               gp_cause_name(want[i].cause), inside ? "its total" : "nothing (outside the span)");
+    }
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const gp_cause_stats *cs = &d->causes[want[i].cause];
         is_int(cs->total_ns, (int64_t)(want[i].total_us * 1000), "%s: total", gp_cause_name(want[i].cause));
