@@ -430,6 +430,7 @@ int gp_report_html(gp_rctx *c)
     kernels(c);
     precision(c);
     findings(c);
+    gp_report_cosched_html(c);
     gp_html_samples(c);
     gp_html_metadata(c);
     fprintf(f, "<footer class=meta><p>Written by gpupack %s. Idle causes and estimates: "

@@ -122,6 +122,7 @@ int gp_report_json(gp_rctx *c)
     gp_jsonw_end(&w);
     summary(&w, &c->sum);
     series(&w, c);
+    gp_report_cosched_json(&w, c);
     /* The analyzer's document is the last member, written by its own
      * renderer; the closing brace follows it. */
     gp_jsonw_key(&w, "analysis");

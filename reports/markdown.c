@@ -205,6 +205,7 @@ int gp_report_md(gp_rctx *c)
     causes(c);
     kernels(c);
     findings(c);
+    gp_report_cosched_md(c);
     samples(c);
     fprintf(f, "## Devices\n\n| rank | device | SMs | kernels | busy |\n|---|---|---:|---:|---:|\n");
     for (size_t i = 0; i < c->a->n_ranks; i++)

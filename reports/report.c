@@ -82,13 +82,15 @@ const char *gp_report_devname(const gp_analysis *a, const gp_device_result *d, c
 
 int gp_report_write(FILE *out, const gp_analysis *a, const gp_report_opts *o)
 {
-    gp_rctx c = { out, a, o, { 0 }, { 0 }, o->top_kernels > 0 ? o->top_kernels : 30 };
+    gp_rctx c = { out, a, o, { 0 }, { 0 }, o->top_kernels > 0 ? o->top_kernels : 30, { 0 } };
     int rc, series = o->format == GP_REPORT_HTML || o->format == GP_REPORT_MD ||
                      o->format == GP_REPORT_JSON;
 
     gp_report_summarize(a, &c.sum);
     if (series && gp_series_build(a, &c.ser) < 0)
         return -1;
+    if (series)
+        gp_report_cosched_load(&c);
     switch (o->format) {
     case GP_REPORT_HTML: rc = gp_report_html(&c); break;
     case GP_REPORT_MD: rc = gp_report_md(&c); break;

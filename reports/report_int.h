@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "common/jsonw.h"
+#include "cosched/summary.h"
 
 #include "report.h"
 #include "series.h"
@@ -18,6 +19,7 @@ typedef struct gp_rctx {
     gp_report_summary sum;
     gp_report_series ser;       /* built for HTML, Markdown and JSON only */
     int top;                    /* kernel rows */
+    gp_cosched_summary cos;     /* a recorded pack run (HTML, Markdown, JSON); present 0: none */
 } gp_rctx;
 
 /* Each returns 0, or -1 if writing failed. */
@@ -26,6 +28,14 @@ int gp_report_md(gp_rctx *c);
 int gp_report_json(gp_rctx *c);
 int gp_report_csv(gp_rctx *c);
 int gp_report_chrome(gp_rctx *c);
+
+/* The co-scheduler section (cosched.c): load fills c->cos from the first
+ * input that is a gpupack trace with cosched records (an input that is not
+ * one is skipped); the writers write nothing when c->cos.present is 0. */
+void gp_report_cosched_load(gp_rctx *c);
+void gp_report_cosched_html(gp_rctx *c);
+void gp_report_cosched_md(gp_rctx *c);
+void gp_report_cosched_json(gp_jsonw *w, const gp_rctx *c);
 
 /* "key": value for n pairs; and "key": v, or null when v is 0 (json.c). */
 void gp_rjson_ints(gp_jsonw *w, const char *const *keys, const int64_t *vals, int n);
