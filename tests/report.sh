@@ -242,4 +242,62 @@ PY
 )
     is "$res" "same" "$t: kernel count equals the source's in summary, CSV and chrome-trace"
 done
+
+# ---- a recorded gpupack pack run (simulated GPU): the Co-scheduler section --
+# Every number is recomputed here from the trace's tables (nearest-rank
+# quantiles, per-pid kernel spans), independently of cosched/summary.c.
+run gpupack report "$T/synth.json" --format json -o "$T/nocos.json"
+is "$(python3 -c 'import json,sys; print("cosched" in json.load(open(sys.argv[1])))' "$T/nocos.json")" \
+    False "no cosched records: no co-scheduler member"
+PROGS="$GP_BUILDDIR/tests/simgpu/progs"
+if [ -x "$PROGS/sim_serve" ] && [ -f "$GP_BUILDDIR/collector/.libs/libgpupack_collector.so" ]; then
+    (cd "$T" && export GPUPACK_CUPTI_PATH="$GP_BUILDDIR/tests/simgpu/.libs/libsimcupti.so" \
+        LD_LIBRARY_PATH="$GP_BUILDDIR/tests/simgpu/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+        GPUPACK_FLUSH_MS=50 SIMGPU_SHARED="$T/gpu" XDG_RUNTIME_DIR="$T" &&
+        "$GP_BUILDDIR/gpupack" pack -q -o pack.gpupack --slo-p99 5 \
+            --serve "$PROGS/sim_serve --rate 200 --seconds 1 --kernels 4 --kernel-us 250" \
+            --train "$PROGS/sim_train --steps 40 --kernels 8 --kernel-us 500" >/dev/null 2>&1)
+    run gpupack report "$T/pack.gpupack" -o "$T/pack.json"
+    is "$rc" 0 "report of a pack trace: exit 0"
+    res=$(python3 - "$T/pack.gpupack" "$T/pack.json" <<'PY'
+import json, math, sqlite3, sys
+db = sqlite3.connect(sys.argv[1]); c = json.load(open(sys.argv[2]))["cosched"]
+q = lambda s: db.execute(s).fetchall()
+lat = sorted(v for (v,) in q("select value from cosched where event = 4"))
+def rank(p): return lat[max(1, math.ceil(p * len(lat))) - 1]
+hp = q("select distinct pid from cosched where event = 4")[0][0]
+be = q("select distinct pid from cosched where event in (1, 2)")[0][0]
+want = {"requests": len(lat), "p50_ns": rank(0.50), "p95_ns": rank(0.95), "p99_ns": rank(0.99),
+        "max_ns": lat[-1]}
+h = q("select count(*), coalesce(sum(dur_ns), 0), coalesce(max(dur_ns), 0) from cosched where event = 1")[0]
+want.update(holds=h[0], hold_total_ns=h[1], hold_max_ns=h[2])
+want["timeouts"] = q("select count(*) from cosched where event = 2")[0][0]
+want["watchdog_releases"] = q("select count(*) from cosched where event = 5")[0][0]
+b = [v for (v,) in q("select value from cosched where event = 3 order by ts_ns, rowid")]
+want.update(budget_changes=len(b), budget_min_ns=min(b, default=0), budget_max_ns=max(b, default=0),
+            budget_last_ns=b[-1] if b else 0)
+bad = ["%s: %s, want %s" % (k, c.get(k), v) for k, v in want.items() if c.get(k) != v]
+kt = {}
+for role, pid in (("serve", hp), ("train", be)):
+    n, t, t0, t1 = q("select count(*), sum(end_ns - start_ns), min(start_ns), max(end_ns) from kernel where pid = %d" % pid)[0]
+    kt[role] = t
+    j = c[role]
+    if j["pid"] != pid or j["kernels"] != n: bad.append("%s pid/kernels %s %s" % (role, j["pid"], j["kernels"]))
+    if abs(j["kernels_per_s"] - n * 1e9 / (t1 - t0)) > 1e-3 * j["kernels_per_s"]: bad.append(role + " rate")
+if abs(c["train_share"] - kt["train"] / (kt["serve"] + kt["train"])) > 1e-6: bad.append("share")
+if "sim_serve" not in c["serve"]["command"] or "sim_train" not in c["train"]["command"]: bad.append("commands")
+print("; ".join(bad) if bad else "same (%d requests, %d holds, %d budget changes)" % (len(lat), h[0], len(b)))
+PY
+)
+    is "${res%% (*}" "same" "pack trace: the co-scheduler numbers equal the trace's tables ($res)"
+    run gpupack report "$T/pack.gpupack" -o "$T/pack.html"
+    like "$(cat "$T/pack.html")" "<section id=cosched><h2>Co-scheduler</h2>" "HTML: co-scheduler section"
+    like "$(cat "$T/pack.html")" "aria-label='budget over time'" "HTML: budget chart (inline SVG)"
+    run gpupack report "$T/pack.gpupack" -o "$T/pack.md"
+    like "$(cat "$T/pack.md")" "## Co-scheduler" "Markdown: co-scheduler section"
+    like "$(cat "$T/pack.md")" "| all requests | $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cosched"]["requests"])' "$T/pack.json") |" \
+        "Markdown: the request count"
+else
+    skip "simulated GPU or collector not built: no pack trace"
+fi
 done_testing
