@@ -36,7 +36,7 @@ const char gp_html_style[] =
     "td.k{max-width:520px;overflow-wrap:anywhere}tr.under td{background:#fff4e5}\n"
     "svg{width:100%;height:auto;display:block}svg text{font-size:11px;fill:#5a6272}\n"
     ".busy{fill:#2f6fd6;background:#2f6fd6}.axis{stroke:#b8bfcc;stroke-width:1}.line{fill:none;stroke:#2f6fd6;"
-    "stroke-width:1.5}.bg{fill:#f3f5f8}\n"
+    "stroke-width:1.5}.bg{fill:#f3f5f8}.idle{opacity:.55}\n"
     ".c0{fill:#e8590c;background:#e8590c}.c1{fill:#c92a2a;background:#c92a2a}.c2{fill:#9c36b5;"
     "background:#9c36b5}.c3{fill:#f2b705;background:#f2b705}.c4{fill:#2b8a3e;background:#2b8a3e}"
     ".c5{fill:#868e96;background:#868e96}.c6{fill:#adb5bd;background:#adb5bd}.c7{fill:#495057;"
@@ -155,9 +155,19 @@ static void util_chart(gp_rctx *c, const gp_util_series *u)
     for (int i = 0; i < u->n_bins; i++) {
         double x = span > 0 ? (double)i * (double)u->bin_ns * W / span : 0;
         double w = (i == u->n_bins - 1 ? W - x : bw) + 0.05;
+        double top = H - u->busy_pct[i] * H / 100.0;
         if (u->busy_pct[i] > 0)
             fprintf(f, "<rect class=busy x='%.1f' y='%.1f' width='%.1f' height='%.1f'/>\n", x,
-                    H - u->busy_pct[i] * H / 100.0, w, u->busy_pct[i] * H / 100.0);
+                    top, w, u->busy_pct[i] * H / 100.0);
+        /* the rest of the bin: its idle time, stacked by cause */
+        for (int k = 0; k < GP_CAUSE_COUNT; k++) {
+            double h = u->idle_pct[i][k] * H / 100.0;
+            if (h < 0.05)
+                continue;
+            top -= h;
+            fprintf(f, "<rect class='c%d idle' x='%.1f' y='%.1f' width='%.1f' height='%.1f'/>\n", k, x,
+                    top < 0 ? 0 : top, w, h);
+        }
     }
     for (int k = 0; k < GP_CAUSE_COUNT && span > 0; k++)
         for (int i = 0; i < d->causes[k].n_top; i++) {
@@ -196,8 +206,9 @@ static void timeline(gp_rctx *c)
     FILE *f = c->out;
 
     fprintf(f, "<section id=timeline><h2>Utilization over time</h2>\n"
-            "<p class=meta>Share of each time slice (1/%d of the run) in which the GPU ran a kernel,"
-            " copy or memset. Under each chart, the longest idle gaps of each cause.</p>\n",
+            "<p class=meta>Each time slice (1/%d of the run): the share in which the GPU ran a kernel,"
+            " copy or memset (blue, from the bottom), and its idle time stacked above by cause."
+            " Under each chart, the longest idle gaps of each cause.</p>\n",
             GP_SERIES_BINS);
     legend(f);
     for (size_t i = 0; i < c->ser.n_util; i++)

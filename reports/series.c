@@ -63,6 +63,10 @@ static void util_build(const gp_rank *r, int ri, const gp_device_result *d, gp_u
         u->busy_pct[b] = len > 0 ? 100.0 * u->busy_pct[b] / (double)len : 0;
         if (u->busy_pct[b] > 100.0)
             u->busy_pct[b] = 100.0;
+        /* the analyzer bins the same span the same way: ceil(span / 200) */
+        if (d->idle_bin_ns == u->bin_ns && d->n_idle_bins == u->n_bins && len > 0)
+            for (int k = 0; k < GP_CAUSE_COUNT; k++)
+                u->idle_pct[b][k] = 100.0 * (double)d->idle_bins[b][k] / (double)len;
     }
 }
 

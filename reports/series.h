@@ -29,6 +29,9 @@ typedef struct gp_util_series {
                                  * last one ends at the device's last op end */
     int n_bins;
     double busy_pct[GP_SERIES_BINS];
+    /* Idle share of each bin by cause (the analyzer's idle bins, which use
+     * the same bins); busy + the idle shares = 100 in every bin. */
+    double idle_pct[GP_SERIES_BINS][GP_CAUSE_COUNT];
 } gp_util_series;
 
 typedef struct gp_sample_series {

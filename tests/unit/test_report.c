@@ -217,6 +217,29 @@ static void test_summary(const gp_analysis *a)
         busy += ser.util[0].busy_pct[b] * (double)len / 100.0;
     }
     ok(busy > 45 * US - 1 && busy < 45 * US + 1, "the bins add up to 45 us busy (got %.1f)", busy);
+    {   /* every bin is busy or idle by some cause; the idle by cause adds up to
+         * the analyzer's per-cause totals inside the span */
+        const gp_util_series *u = &ser.util[0];
+        const gp_device_result *d = u->dev;
+        double cause_ns[GP_CAUSE_COUNT] = { 0 }, worst = 0;
+        int sums_ok = 1;
+        for (int b = 0; b < u->n_bins; b++) {
+            int64_t len = b < u->n_bins - 1 ? u->bin_ns : 87 * US - u->bin_ns * (u->n_bins - 1);
+            double t = u->busy_pct[b];
+            for (int k = 0; k < GP_CAUSE_COUNT; k++) {
+                t += u->idle_pct[b][k];
+                cause_ns[k] += u->idle_pct[b][k] * (double)len / 100.0;
+            }
+            if (t - 100 > worst || 100 - t > worst)
+                worst = t > 100 ? t - 100 : 100 - t;
+        }
+        ok(worst < 1e-6, "busy + idle by cause = 100 %% in every bin (worst off by %g)", worst);
+        for (int k = 0; k < GP_CAUSE_COUNT; k++)
+            if (k != GP_CAUSE_STARTUP && k != GP_CAUSE_TEARDOWN &&
+                (cause_ns[k] < (double)d->causes[k].total_ns - 1 || cause_ns[k] > (double)d->causes[k].total_ns + 1))
+                sums_ok = 0;
+        ok(sums_ok, "idle by cause over the bins = the analyzer's totals per cause");
+    }
     is_int(ser.n_samples, 1, "one sample series");
     is_int(ser.samples[0].n, 3, "3 sample points");
     ok(ser.samples[0].min == 20 && ser.samples[0].max == 100, "samples 20..100");
