@@ -6,8 +6,21 @@
 
 #include "app.h"
 #include "common/format.h"
+#include "common/store.h"
 #include "layout.h"
 #include "panels.h"
+
+/* The recorded co-scheduler summary of a gpupack trace; other traces (and
+ * a summary that cannot be read) have none: the panel is left out. */
+static void load_cosched(tui_app *a, const char *path)
+{
+    gp_error err = { 0 };
+    gp_trace *t = gp_trace_open(path, &err);
+
+    if (t && gp_cosched_summary_load(t, &a->cos, &err) != GP_OK)
+        a->cos.present = 0;
+    gp_trace_close(t);
+}
 
 gp_status tui_app_init_trace(tui_app *a, const char *path, gp_error *err)
 {
@@ -20,6 +33,7 @@ gp_status tui_app_init_trace(tui_app *a, const char *path, gp_error *err)
     if (st != GP_OK)
         return st;
     tui_view_init(&a->view, a->trace.lanes.lo, a->trace.lanes.hi);
+    load_cosched(a, path);
     return GP_OK;
 }
 
@@ -31,6 +45,7 @@ void tui_app_init_live(tui_app *a, int64_t delay_ns)
     a->finding_sel = -1;
     a->have_nvml = tui_gpus_open(&a->gpus) == 0;
     tui_jobs_init(&a->jobs);
+    tui_pack_init(&a->pack);
 }
 
 void tui_app_free(tui_app *a)
@@ -51,6 +66,7 @@ void tui_app_tick(tui_app *a, int64_t now_ns)
     if (a->have_nvml)
         tui_gpus_sample(&a->gpus);
     tui_jobs_refresh(&a->jobs, now_ns);
+    tui_pack_refresh(&a->pack, a->jobs.dir, now_ns);
     if (a->job_sel >= a->jobs.n)
         a->job_sel = a->jobs.n > 0 ? a->jobs.n - 1 : 0;
 }
@@ -282,9 +298,9 @@ void tui_app_render(tui_app *a, tui_grid *g)
 
     tui_grid_clear(g);
     if (a->mode == TUI_MODE_TRACE)
-        ok = tui_layout_trace(g->w, g->h, &T) == 0;
+        ok = tui_layout_trace_pack(g->w, g->h, a->cos.present ? 4 : 0, &T) == 0;
     else
-        ok = tui_layout_live(g->w, g->h, a->gpus.n, &L) == 0;
+        ok = tui_layout_live_pack(g->w, g->h, a->gpus.n, a->pack.ok ? 4 : 0, &L) == 0;
     draw_header(a, g, a->mode == TUI_MODE_TRACE ? T.header : L.header);
     if (!ok)
         tui_put(g, 0, 1, g->w, TUI_WARN, "terminal too small: at least 60x16");

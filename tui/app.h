@@ -22,6 +22,7 @@
 #include "gpus.h"
 #include "grid.h"
 #include "livejob.h"
+#include "pack.h"
 #include "timeline.h"
 #include "trace.h"
 
@@ -49,12 +50,14 @@ typedef struct tui_app {
     int cursor_col;           /* column in the timeline's plot area */
     int plot_w;               /* that area's width at the last render */
     int finding_sel;          /* -1 none */
+    gp_cosched_summary cos;   /* the recorded co-scheduler run (cos.present) */
 
     /* live */
     tui_gpus gpus;
     int have_nvml;
     tui_jobs jobs;
     int job_sel;
+    tui_pack pack;            /* a running gpupack pack (pack.ok) */
     int64_t last_tick_ns;
 } tui_app;
 

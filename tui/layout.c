@@ -12,7 +12,12 @@ static int clamp(int v, int lo, int hi)
 
 int tui_layout_live(int w, int h, int n_gpus, tui_live_layout *o)
 {
-    int body, gpus_h, find_h, y;
+    return tui_layout_live_pack(w, h, n_gpus, 0, o);
+}
+
+int tui_layout_live_pack(int w, int h, int n_gpus, int pack_lines, tui_live_layout *o)
+{
+    int body, gpus_h, find_h, pack_h = 0, y;
 
     memset(o, 0, sizeof *o);
     o->header = (tui_rect){ 0, 0, w, 1 };
@@ -26,10 +31,14 @@ int tui_layout_live(int w, int h, int n_gpus, tui_live_layout *o)
     o->gpu_lines = 2 + 2 * n_gpus <= body / 2 ? 2 : 1;
     gpus_h = clamp(2 + o->gpu_lines * n_gpus, 3, body / 2);
     find_h = clamp((body - gpus_h) / 3, 3, 7);
+    if (pack_lines > 0 && body - gpus_h - find_h - 4 >= 3) /* the jobs keep 4 rows */
+        pack_h = clamp(body - gpus_h - find_h - 4, 3, 2 + pack_lines);
     y = 1;
     o->gpus = (tui_rect){ 0, y, w, gpus_h };
     y += gpus_h;
-    o->jobs = (tui_rect){ 0, y, w, body - gpus_h - find_h };
+    o->pack = (tui_rect){ 0, y, w, pack_h };
+    y += pack_h;
+    o->jobs = (tui_rect){ 0, y, w, body - gpus_h - pack_h - find_h };
     y += o->jobs.h;
     o->findings = (tui_rect){ 0, y, w, find_h };
     return 0;
@@ -37,7 +46,12 @@ int tui_layout_live(int w, int h, int n_gpus, tui_live_layout *o)
 
 int tui_layout_trace(int w, int h, tui_trace_layout *o)
 {
-    int body, top_h, bottom_h, y, left;
+    return tui_layout_trace_pack(w, h, 0, o);
+}
+
+int tui_layout_trace_pack(int w, int h, int pack_lines, tui_trace_layout *o)
+{
+    int body, top_h, bottom_h, pack_h = 0, y, left;
 
     memset(o, 0, sizeof *o);
     o->header = (tui_rect){ 0, 0, w, 1 };
@@ -52,7 +66,11 @@ int tui_layout_trace(int w, int h, tui_trace_layout *o)
     o->summary = (tui_rect){ 0, y, left, top_h };
     o->idle = (tui_rect){ left, y, w - left, top_h };
     y += top_h;
-    o->timeline = (tui_rect){ 0, y, w, body - top_h - bottom_h };
+    if (pack_lines > 0 && body - top_h - bottom_h - 5 >= 3) /* the timeline keeps 5 rows */
+        pack_h = clamp(body - top_h - bottom_h - 5, 3, 2 + pack_lines);
+    o->pack = (tui_rect){ 0, y, w, pack_h };
+    y += pack_h;
+    o->timeline = (tui_rect){ 0, y, w, body - top_h - pack_h - bottom_h };
     y += o->timeline.h;
     o->kernels = (tui_rect){ 0, y, left, bottom_h };
     o->findings = (tui_rect){ left, y, w - left, bottom_h };

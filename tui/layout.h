@@ -10,17 +10,25 @@
 #define TUI_MIN_H 16
 
 typedef struct tui_live_layout {
-    tui_rect header, gpus, jobs, findings, keybar;
+    tui_rect header, gpus, pack, jobs, findings, keybar;
     int gpu_lines;   /* lines per GPU in the gpus panel: 1 or 2 */
 } tui_live_layout;
 
 typedef struct tui_trace_layout {
-    tui_rect header, summary, idle, timeline, kernels, findings, status, keybar;
+    tui_rect header, summary, idle, pack, timeline, kernels, findings, status, keybar;
 } tui_trace_layout;
 
 /* 0, or -1 when the screen is smaller than TUI_MIN_W x TUI_MIN_H (then
  * only header and keybar are set; say "terminal too small"). */
 int tui_layout_live(int w, int h, int n_gpus, tui_live_layout *out);
 int tui_layout_trace(int w, int h, tui_trace_layout *out);
+
+/* The same with a co-scheduler panel of up to pack_lines text lines (0:
+ * none; its rect then has h 0). Live: under the GPUs, taken from the jobs
+ * panel, which keeps 4 rows. Trace: under the summary, taken from the
+ * timeline, which keeps 5 rows. Either is left out (h 0) when that leaves
+ * no room for a line (3 rows with the box). */
+int tui_layout_live_pack(int w, int h, int n_gpus, int pack_lines, tui_live_layout *out);
+int tui_layout_trace_pack(int w, int h, int pack_lines, tui_trace_layout *out);
 
 #endif

@@ -11,6 +11,10 @@ void tui_draw_live(tui_app *a, tui_grid *g, const tui_live_layout *L);
 /* The jobs in display order (sorted, filtered): indexes into a->jobs.v. */
 int tui_live_order(const tui_app *a, int *order, int max);
 
+/* panels_pack.c: the co-scheduler panel; nothing when r.h < 3. */
+void tui_draw_pack_live(tui_app *a, tui_grid *g, tui_rect r);
+void tui_draw_pack_trace(tui_app *a, tui_grid *g, tui_rect r);
+
 /* panels_trace.c */
 void tui_draw_trace(tui_app *a, tui_grid *g, const tui_trace_layout *L);
 /* The timeline's plot area inside its panel (after the lane labels). */

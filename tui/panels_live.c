@@ -232,6 +232,7 @@ static void draw_findings(tui_app *a, tui_grid *g, tui_rect r)
 void tui_draw_live(tui_app *a, tui_grid *g, const tui_live_layout *L)
 {
     draw_gpus(a, g, L->gpus, L->gpu_lines);
+    tui_draw_pack_live(a, g, L->pack);
     draw_jobs(a, g, L->jobs);
     draw_findings(a, g, L->findings);
     if (a->message[0])

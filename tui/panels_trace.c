@@ -314,6 +314,7 @@ void tui_draw_trace(tui_app *a, tui_grid *g, const tui_trace_layout *L)
 {
     draw_summary(a, g, L->summary);
     draw_idle(a, g, L->idle);
+    tui_draw_pack_trace(a, g, L->pack);
     draw_timeline(a, g, L->timeline);
     draw_kernels(a, g, L->kernels);
     draw_findings(a, g, L->findings);
