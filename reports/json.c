@@ -75,6 +75,21 @@ static void series(gp_jsonw *w, const gp_rctx *c)
         for (int b = 0; b < u->n_bins; b++)
             gp_jsonw_dbl(w, (double)(int64_t)(u->busy_pct[b] * 100 + 0.5) / 100);
         gp_jsonw_end(w);
+        gp_jsonw_key(w, "idle_pct"); /* by cause: only the causes with idle time */
+        gp_jsonw_obj(w);
+        for (int k = 0; k < GP_CAUSE_COUNT; k++) {
+            int any = 0;
+            for (int b = 0; b < u->n_bins && !any; b++)
+                any = u->idle_pct[b][k] > 0;
+            if (!any)
+                continue;
+            gp_jsonw_key(w, gp_cause_id(k));
+            gp_jsonw_arr(w);
+            for (int b = 0; b < u->n_bins; b++)
+                gp_jsonw_dbl(w, (double)(int64_t)(u->idle_pct[b][k] * 100 + 0.5) / 100);
+            gp_jsonw_end(w);
+        }
+        gp_jsonw_end(w);
         gp_jsonw_end(w);
     }
     gp_jsonw_end(w);

@@ -83,6 +83,11 @@ if abs(s["busy_pct"] - 100 * 44 / 84) > 1e-9: bad.append("busy_pct %r" % s["busy
 u = r["series"]["utilization"][0]
 busy = sum(p * min(u["bin_ns"], 84000 - i * u["bin_ns"]) / 100 for i, p in enumerate(u["busy_pct"]))
 if abs(busy - 44000) > 84000 * 0.01: bad.append("series busy %r" % busy)
+idle = sum(p * min(u["bin_ns"], 84000 - i * u["bin_ns"]) / 100
+           for c in u["idle_pct"].values() for i, p in enumerate(c))
+if abs(idle - 40000) > 84000 * 0.01: bad.append("series idle by cause %r" % idle)
+for i, p in enumerate(u["busy_pct"]):
+    if abs(p + sum(c[i] for c in u["idle_pct"].values()) - 100) > 0.05: bad.append("bin %d not 100 %%" % i); break
 if len(r["analysis"]["ranks"]) != 1: bad.append("ranks")
 rows = list(csv.DictReader(open(d + "/kernels.csv", newline="")))
 k = {row["name"]: row for row in rows}
