@@ -46,6 +46,8 @@ struct gp_live {
     uint32_t pid;
     int64_t start_ns;
     char cmd[256];
+    uint32_t pid2;
+    char cmd2[256];
     char *text;                  /* the served snapshot, NULL before the first */
     size_t text_len;
 
@@ -306,6 +308,16 @@ static void fill_top(gp_live *l, gp_live_snap *out)
     }
 }
 
+/* The job fields (lock held). */
+static void copy_job(const gp_live *l, gp_live_snap *out)
+{
+    out->pid = l->pid;
+    out->start_ns = l->start_ns;
+    memcpy(out->cmd, l->cmd, sizeof out->cmd);
+    out->pid2 = l->pid2;
+    memcpy(out->cmd2, l->cmd2, sizeof out->cmd2);
+}
+
 void gp_live_snapshot(gp_live *l, gp_live_snap *out)
 {
     int64_t end_bin = (l->data_end_ns - 1) / GP_LIVE_BIN_NS; /* the bin of the last ns */
@@ -314,9 +326,7 @@ void gp_live_snapshot(gp_live *l, gp_live_snap *out)
     flush_gaps(l);
     memset(out, 0, sizeof *out);
     pthread_mutex_lock(&l->lock);
-    out->pid = l->pid;
-    out->start_ns = l->start_ns;
-    memcpy(out->cmd, l->cmd, sizeof out->cmd);
+    copy_job(l, out);
     pthread_mutex_unlock(&l->lock);
     out->data_end_ns = l->data_end_ns;
     out->devices = ndev;
@@ -385,6 +395,10 @@ size_t gp_live_format(const gp_live_snap *s, char *buf, size_t cap)
     APPEND("gpupack-live %d\npid %u\nstart_ns %lld\ndata_end_ns %lld\ncmd ", GP_LIVE_VERSION,
            s->pid, (long long)s->start_ns, (long long)s->data_end_ns);
     put_clean(buf, cap, &n, s->cmd);
+    if (s->pid2) {
+        APPEND("\npid2 %u\ncmd2 ", s->pid2);
+        put_clean(buf, cap, &n, s->cmd2);
+    }
     APPEND("\ndevices %d\nkernels %lld %lld\nwindow %lld %lld %lld %lld\n", s->devices,
            (long long)s->kernels, (long long)s->kernel_ns, (long long)s->win_ns,
            (long long)s->win_kernels, (long long)s->win_busy_ns, (long long)s->win_idle_ns);
@@ -443,6 +457,16 @@ void gp_live_job(gp_live *l, pid_t pid, const char *cmd, int64_t start_ns)
     pthread_mutex_unlock(&l->lock);
 }
 
+void gp_live_job2(gp_live *l, pid_t pid, const char *cmd)
+{
+    if (!l)
+        return;
+    pthread_mutex_lock(&l->lock);
+    l->pid2 = (uint32_t)pid;
+    snprintf(l->cmd2, sizeof l->cmd2, "%s", cmd ? cmd : "");
+    pthread_mutex_unlock(&l->lock);
+}
+
 /* ---- serving ------------------------------------------------------------------ */
 
 /* Sends the served snapshot (or, before the first, the job alone). */
@@ -464,9 +488,7 @@ static int send_snapshot(gp_live *l, int fd)
     } else {
         gp_live_snap s;
         memset(&s, 0, sizeof s);
-        s.pid = l->pid;
-        s.start_ns = l->start_ns;
-        memcpy(s.cmd, l->cmd, sizeof s.cmd);
+        copy_job(l, &s);
         len = gp_live_format(&s, small, sizeof small);
     }
     pthread_mutex_unlock(&l->lock);

@@ -12,6 +12,7 @@
  *     gp_live *l = gp_live_new();
  *     gp_live_serve(l, path, sizeof path, &err);   // optional: no socket, no top
  *     gp_live_job(l, pid, "python train.py", t0);
+ *     gp_live_job2(l, pid2, "python serve.py");    // optional: a second job
  *     ... writer thread: gp_live_string / gp_live_kernel / gp_live_api ...
  *     ... writer thread: gp_live_publish(l, gp_now_ns()) ...
  *     gp_live_free(l);                             // after the writer thread ended
@@ -56,6 +57,10 @@ typedef struct gp_live_snap {
     int64_t start_ns;               /* when it started (CLOCK_MONOTONIC) */
     int64_t data_end_ns;            /* latest GPU time seen */
     char cmd[256];
+    uint32_t pid2;                  /* a second job recorded with it (gpupack pack's
+                                       training job); 0: none. The figures below
+                                       cover both jobs' kernels. */
+    char cmd2[256];
     int devices;                    /* GPUs the job used */
     int64_t kernels, kernel_ns;     /* since the start */
     int64_t win_ns;                 /* the span the win_* fields cover (ends at data_end_ns) */
@@ -79,8 +84,10 @@ void gp_live_free(gp_live *l);
  * see the job; recording goes on). */
 gp_status gp_live_serve(gp_live *l, char *path, size_t cap, gp_error *err);
 
-/* Any thread. */
+/* Any thread. gp_live_job2 names a second job of the same recording (the
+ * snapshot then carries "pid2" and "cmd2" lines). */
 void gp_live_job(gp_live *l, pid_t pid, const char *cmd, int64_t start_ns);
+void gp_live_job2(gp_live *l, pid_t pid, const char *cmd);
 
 /* Writer thread only; each O(1) (amortised). Strings by store id. */
 void gp_live_string(gp_live *l, uint32_t id, const char *s, size_t len);

@@ -289,6 +289,7 @@ int gp_record_run(const gp_record_opts *o)
         char cmdline2[8192];
         join_args(o->argv2, cmdline2, sizeof cmdline2);
         gp_recw_child_started(q, rs.child2, cmdline2, t0);
+        gp_live_job2(live, rs.child2, cmdline2);
     }
 
     /* Serve until the job is done and its processes have closed (or the

@@ -228,8 +228,8 @@ static void draw_header(tui_app *a, tui_grid *g, tui_rect r)
                  a->trace.an->n_ranks, a->trace.an->n_ranks == 1 ? "" : "s", kern, span);
     } else {
         snprintf(buf, sizeof buf, "gpupack top - live - %d GPU%s, %d job%s recorded - refresh "
-                 "%.1f s%s", a->gpus.n, a->gpus.n == 1 ? "" : "s", a->jobs.n,
-                 a->jobs.n == 1 ? "" : "s", (double)a->delay_ns / 1e9,
+                 "%.1f s%s", a->gpus.n, a->gpus.n == 1 ? "" : "s", tui_live_job_count(a),
+                 tui_live_job_count(a) == 1 ? "" : "s", (double)a->delay_ns / 1e9,
                  a->paused ? " - PAUSED" : "");
     }
     tui_put(g, r.x, r.y, r.w, TUI_TITLE, buf);

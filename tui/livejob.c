@@ -72,6 +72,15 @@ static int parse_line(const char *s, const char *eol, gp_live_snap *o, int line,
     } else if (KEY("cmd")) {
         copy_text(o->cmd, sizeof o->cmd, p, eol);
         return 0;
+    } else if (KEY("pid2")) {
+        if (parse_i64(&p, &v[0]) < 0 || v[0] == 0 || v[0] > UINT32_MAX || o->pid2)
+            return bad(why, cap, "bad pid2", line);
+        o->pid2 = (uint32_t)v[0];
+    } else if (KEY("cmd2")) {
+        if (!o->pid2) /* a second job's command belongs to its pid */
+            return bad(why, cap, "cmd2 before pid2", line);
+        copy_text(o->cmd2, sizeof o->cmd2, p, eol);
+        return 0;
     } else if (KEY("devices")) {
         if (parse_i64(&p, &v[0]) < 0 || v[0] > 64)
             return bad(why, cap, "bad devices", line);

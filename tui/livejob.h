@@ -48,7 +48,8 @@ void tui_jobs_refresh(tui_jobs *J, int64_t now_ns);
 void tui_jobs_free(tui_jobs *J);
 
 /* Parses a snapshot (gp_live_format's text). 0, or -1 with why set: bad
- * version, unknown line, a number out of range, missing "end". Pure. */
+ * version, unknown line, a number out of range, a second "pid2" or a pid2
+ * of 0, "cmd2" before "pid2", missing "end". Pure. */
 int tui_live_parse(const char *text, size_t len, gp_live_snap *out, char *why, size_t why_cap);
 
 /* Findings a job's snapshot supports, one line each ("FP32 GEMMs: 38 % of

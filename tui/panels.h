@@ -10,6 +10,8 @@
 void tui_draw_live(tui_app *a, tui_grid *g, const tui_live_layout *L);
 /* The jobs in display order (sorted, filtered): indexes into a->jobs.v. */
 int tui_live_order(const tui_app *a, int *order, int max);
+/* The jobs recorded: one per recorder, two for a gpupack pack run. */
+int tui_live_job_count(const tui_app *a);
 
 /* panels_pack.c: the co-scheduler panel; nothing when r.h < 3. */
 void tui_draw_pack_live(tui_app *a, tui_grid *g, tui_rect r);

@@ -126,10 +126,20 @@ int tui_live_order(const tui_app *a, int *order, int max)
     int n = 0;
 
     for (int i = 0; i < a->jobs.n && n < max; i++)
-        if (!a->filter[0] || strstr(a->jobs.v[i].snap.cmd, a->filter))
+        if (!a->filter[0] || strstr(a->jobs.v[i].snap.cmd, a->filter) ||
+            (a->jobs.v[i].snap.pid2 && strstr(a->jobs.v[i].snap.cmd2, a->filter)))
             order[n++] = i;
     sort_app = a;
     qsort(order, (size_t)n, sizeof *order, cmp_jobs);
+    return n;
+}
+
+int tui_live_job_count(const tui_app *a)
+{
+    int n = 0;
+
+    for (int i = 0; i < a->jobs.n; i++)
+        n += a->jobs.v[i].snap.pid2 ? 2 : 1;
     return n;
 }
 
@@ -180,7 +190,7 @@ static void draw_jobs(tui_app *a, tui_grid *g, tui_rect r)
     int y = r.y + 1, inner = r.w - 2, bottom = r.y + r.h - 1, sel = -1;
     char title[128];
 
-    snprintf(title, sizeof title, "jobs recorded by gpupack (%d)%s%s", n,
+    snprintf(title, sizeof title, "jobs recorded by gpupack (%d)%s%s", tui_live_job_count(a),
              a->filter[0] ? "  filter: " : "", a->filter);
     tui_box(g, r, title);
     if (!a->jobs.dir[0]) {
@@ -208,6 +218,9 @@ static void draw_jobs(tui_app *a, tui_grid *g, tui_rect r)
                  j->snap.cmd);
         if (is_sel)
             tui_paint(g, r.x + 1, y, inner, TUI_SEL);
+        if (j->snap.pid2 && y + 1 < bottom) /* gpupack pack's second job: same recording */
+            tui_putf(g, r.x + 1, ++y, inner, is_sel ? TUI_SEL : TUI_NORMAL, "%-8u %9s  %-27s  %s",
+                     j->snap.pid2, "", "(counted in the row above)", j->snap.cmd2);
     }
     if (sel >= 0)
         draw_job_detail(&a->jobs.v[sel], g, r, y);
