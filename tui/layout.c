@@ -31,6 +31,11 @@ int tui_layout_live_pack(int w, int h, int n_gpus, int pack_lines, tui_live_layo
     o->gpu_lines = 2 + 2 * n_gpus <= body / 2 ? 2 : 1;
     gpus_h = clamp(2 + o->gpu_lines * n_gpus, 3, body / 2);
     find_h = clamp((body - gpus_h) / 3, 3, 7);
+    if (pack_lines > 0 && body - gpus_h - find_h - 4 < 3 && o->gpu_lines == 2) {
+        o->gpu_lines = 1; /* the co-scheduler panel before the GPUs' second lines */
+        gpus_h = clamp(2 + n_gpus, 3, body / 2);
+        find_h = clamp((body - gpus_h) / 3, 3, 7);
+    }
     if (pack_lines > 0 && body - gpus_h - find_h - 4 >= 3) /* the jobs keep 4 rows */
         pack_h = clamp(body - gpus_h - find_h - 4, 3, 2 + pack_lines);
     y = 1;

@@ -25,7 +25,7 @@ int tui_layout_trace(int w, int h, tui_trace_layout *out);
 
 /* The same with a co-scheduler panel of up to pack_lines text lines (0:
  * none; its rect then has h 0). Live: under the GPUs, taken from the jobs
- * panel, which keeps 4 rows. Trace: under the summary, taken from the
+ * panel, which keeps 4 rows (and from the GPUs' second lines when short). Trace: under the summary, taken from the
  * timeline, which keeps 5 rows. Either is left out (h 0) when that leaves
  * no room for a line (3 rows with the box). */
 int tui_layout_live_pack(int w, int h, int n_gpus, int pack_lines, tui_live_layout *out);
