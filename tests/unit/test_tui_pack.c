@@ -113,20 +113,11 @@ static void test_lines(void)
     is_int(tui_pack_live_lines(&P, out, 4), 0, "nothing followed: no lines");
     P.ok = 1;
     P.pack_pid = 4242;
-    P.st.policy = GP_POLICY_SLO;
-    P.st.gate = GP_GATE_HOLDING;
-    P.st.hp_in_flight = 2;
-    P.st.budget_ns = 2 * MS;
-    P.st.hp_pid = 11;
-    P.st.be_pid = 12;
-    P.st.hp_p50_ns = 1500 * 1000;
-    P.st.hp_p99_ns = 0; /* no request finished yet */
-    P.st.hp_requests = 77;
-    P.st.be_ops = 900;
-    P.st.be_holds = 5;
-    P.st.be_timeouts = 3;
-    P.st.be_drains = 8;
-    P.st.be_watchdog = 1;
+    P.st = (gp_cosched_state){ .policy = GP_POLICY_SLO, .gate = GP_GATE_HOLDING,
+                               .hp_in_flight = 2, .budget_ns = 2 * MS, .hp_pid = 11, .be_pid = 12,
+                               .hp_p50_ns = 1500 * 1000, .hp_p99_ns = 0 /* none finished yet */,
+                               .hp_requests = 77, .be_ops = 900, .be_holds = 5, .be_timeouts = 3,
+                               .be_drains = 8, .be_watchdog = 1 };
     P.req_rate = 250;
     P.be_rate = -1;
     is_int(tui_pack_live_lines(&P, out, 4), 4, "four lines");
@@ -143,20 +134,10 @@ static void test_lines(void)
 
     memset(&s, 0, sizeof s);
     is_int(tui_pack_trace_lines(&s, out, 4), 0, "no cosched records: no lines");
-    s.present = 1;
-    s.serve.pid = 21;
-    s.train.pid = 22;
-    s.requests = 1234;
-    s.p50_ns = 1 * MS;
-    s.p95_ns = 2 * MS;
-    s.p99_ns = 3 * MS;
-    s.max_ns = 4 * MS;
-    s.serve_kps = 850;
-    s.train_kps = 12300;
-    s.train_share = 0.25;
-    s.holds = 6;
-    s.timeouts = 2;
-    s.watchdog = 1;
+    s = (gp_cosched_summary){ .present = 1, .serve.pid = 21, .train.pid = 22, .requests = 1234,
+                              .p50_ns = 1 * MS, .p95_ns = 2 * MS, .p99_ns = 3 * MS, .max_ns = 4 * MS,
+                              .serve_kps = 850, .train_kps = 12300, .train_share = 0.25,
+                              .holds = 6, .timeouts = 2, .watchdog = 1 };
     is_int(tui_pack_trace_lines(&s, out, 4), 4, "four lines");
     like(out[0], "serve pid 21: 1234 requests", "requests of the serve job");
     like(out[1], "serve 850/s  train 12.3k/s", "both jobs' kernel rates");
@@ -218,12 +199,9 @@ static void test_follow(void)
     ok(!P.ok, "a dead pid's region and a file that is no region are skipped");
     unlink(path);
 
-    memset(&o, 0, sizeof o);
-    o.policy = gp_policy_find("priority");
+    o = (gp_coord_opts){ .policy = gp_policy_find("priority"), .max_wait_ns = 50 * MS,
+                         .stale_ns = 1000 * MS, .decide_ns = 100 * MS };
     gp_policy_conf_default(&o.conf, 0);
-    o.max_wait_ns = 50 * MS;
-    o.stale_ns = 1000 * MS;
-    o.decide_ns = 100 * MS;
     c = gp_coord_new(&o, &err); /* pack-<this pid>.region in XDG_RUNTIME_DIR */
     ok(c != NULL, "a coordinator's region (%s)", err.msg);
     if (!c)
