@@ -95,29 +95,8 @@ if ! command -v tmux >/dev/null 2>&1; then
     exit
 fi
 TM="gp$$"
-tm() { tmux -L "$TM" -f /dev/null "$@"; }
+. "$GP_SRCDIR/tests/top_lib.sh"
 trap 'tm kill-server >/dev/null 2>&1; rm -rf "$T"' EXIT
-screen() { tm capture-pane -p -t "$1"; }
-# wait_for PANE TEXT [SECONDS]: polls the screen until TEXT shows
-wait_for() {
-    local i=0 n=$(( ${3:-10} * 10 ))
-    while [ $i -lt $n ]; do
-        screen "$1" | grep -qF -- "$2" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-# wait_gone PANE TEXT [SECONDS]
-wait_gone() {
-    local i=0 n=$(( ${3:-10} * 10 ))
-    while [ $i -lt $n ]; do
-        screen "$1" | grep -qF -- "$2" || return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 pane() { tm display-message -p -t "$1" "$2"; }
 across() { screen "$1" | sed -n 's/.*timeline .*(\(.*\) across).*/\1/p' | head -1; }
 

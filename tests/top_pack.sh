@@ -41,18 +41,8 @@ export GPUPACK_FLUSH_MS=50 SIMGPU_SHARED="$T/gpu"
 q() { python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print(r[0] if r else "")' "$@"; }
 
 TM="gp$$"
-tm() { tmux -L "$TM" -f /dev/null "$@"; }
+. "$GP_SRCDIR/tests/top_lib.sh"
 trap 'tm kill-server >/dev/null 2>&1; [ -n "$pack" ] && kill $pack 2>/dev/null; rm -rf "$T"' EXIT
-screen() { tm capture-pane -p -t "$1"; }
-wait_for() { # PANE REGEX [SECONDS]
-    local i=0 n=$(( ${3:-10} * 10 ))
-    while [ $i -lt $n ]; do
-        screen "$1" | grep -qE -- "$2" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 
 # --- live ------------------------------------------------------------------------------
 "$GPUPACK" pack -o pack.gpupack --serve "$PROGS/sim_serve --rate 200 --seconds 5 --kernels 4 --kernel-us 250" \
@@ -61,16 +51,16 @@ pack=$!
 # wide enough for both commands (their paths are long); top sees no NVML here
 tm new-session -d -s live -x 220 -y 40 \
     "env TERM=xterm-256color XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' GPUPACK_NVML_PATH='$T/none.so' '$GPUPACK' top -d 0.2; echo \"EXITED rc=\$?\"; sleep 60"
-wait_for live "co-scheduler \(gpupack pack\)"; ok $? "live: the co-scheduler panel appears"
+wait_for live "co-scheduler (gpupack pack)"; ok $? "live: the co-scheduler panel appears"
 ok "$(screen live | grep -qE 'policy priority  gate (idle|open|holding|draining|forced)  '; echo $?)" \
    "with the policy and a gate state"
 like "$(screen live)" "(pack pid $pack)" "and the pack run it follows"
 wait_for live "2 jobs recorded"; ok $? "the header counts both jobs"
 wait_for live "sim_serve --rate 200"; ok $? "the serve job is listed"
 wait_for live "sim_train --steps 400"; ok $? "the training job is listed"
-wait_for live "[0-9.]+k?/s requests \([1-9]"; ok $? "serve requests per second, from successive reads"
-wait_for live "/s launches \([1-9]"; ok $? "training launches per second"
-wait_for live "serve pid [0-9]+ +p50 [0-9]"; ok $? "serve p50 once requests finished"
+wait_re live "[0-9.]+k?/s requests \([1-9]"; ok $? "serve requests per second, from successive reads"
+wait_re live "/s launches \([1-9]"; ok $? "training launches per second"
+wait_re live "serve pid [0-9]+ +p50 [0-9]"; ok $? "serve p50 once requests finished"
 screen live > live.txt
 tm send-keys -t live q
 wait_for live "EXITED rc=0"; ok $? "q quits cleanly"
