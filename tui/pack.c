@@ -89,6 +89,7 @@ void tui_pack_refresh(tui_pack *P, const char *dir, int64_t now_ns)
     if (P->ok && alive(P->pack_pid) && follow(P, P->path, P->pack_pid, now_ns) == 0)
         return;
     P->ok = 0;
+    P->path[0] = '\0'; /* gone: whatever is found next starts afresh */
     if (!dir || !dir[0] || !(d = opendir(dir)))
         return;
     while ((e = readdir(d))) {

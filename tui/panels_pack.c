@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cosched/region.h"
 #include "fmt.h"
 #include "panels.h"
 
@@ -48,7 +49,9 @@ void tui_draw_pack_live(tui_app *a, tui_grid *g, tui_rect r)
     for (int i = 0; i < n; i++)
         put_line(g, r, r.y + 1 + i, lines[i], i == 1 ? P->p99_hist : i == 2 ? P->be_hist : NULL,
                  P->n_hist, max_of(i == 1 ? P->p99_hist : P->be_hist, P->n_hist));
-    if (n > 0 && P->st.gate >= 2) /* holding, draining, forced: the training job waits */
+    /* the training job waits (holding, draining), or the watchdog took over (forced) */
+    if (n > 0 && (P->st.gate == GP_GATE_HOLDING || P->st.gate == GP_GATE_DRAINING ||
+                  P->st.gate == GP_GATE_FORCED))
         tui_paint(g, r.x + 1, r.y + 1, r.w - 2, TUI_WARN);
 }
 
