@@ -297,7 +297,14 @@ PY
     is "${res%% (*}" "same" "pack trace: the co-scheduler numbers equal the trace's tables ($res)"
     run gpupack report "$T/pack.gpupack" -o "$T/pack.html"
     like "$(cat "$T/pack.html")" "<section id=cosched><h2>Co-scheduler</h2>" "HTML: co-scheduler section"
-    like "$(cat "$T/pack.html")" "aria-label='budget over time'" "HTML: budget chart (inline SVG)"
+    # The slo policy changes the budget only when its p99 strays from the
+    # target, which depends on timing: the chart is there exactly when the
+    # trace holds budget changes.
+    case "$res" in
+        *" 0 budget changes)") unlike "$(cat "$T/pack.html")" "aria-label='budget over time'" \
+            "HTML: no budget chart (the run changed no budget)" ;;
+        *) like "$(cat "$T/pack.html")" "aria-label='budget over time'" "HTML: budget chart (inline SVG)" ;;
+    esac
     run gpupack report "$T/pack.gpupack" -o "$T/pack.md"
     like "$(cat "$T/pack.md")" "## Co-scheduler" "Markdown: co-scheduler section"
     like "$(cat "$T/pack.md")" "| all requests | $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cosched"]["requests"])' "$T/pack.json") |" \
