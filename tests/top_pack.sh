@@ -12,6 +12,9 @@ mkdir -m 700 "$XDG_RUNTIME_DIR"
 SIM="$GP_BUILDDIR/tests/simgpu"
 PROGS="$SIM/progs"
 
+run gpupack top --help
+like "$out" "co-scheduler" "--help mentions the co-scheduler panel"
+
 # --- no pack run: no panel ----------------------------------------------------------
 run env GPUPACK_NVML_PATH="$T/none.so" $GP_RUN "$GPUPACK" top --snapshot 80x24 -d 0.1
 is "$rc" 0 "live snapshot without a pack run"
