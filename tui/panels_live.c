@@ -184,6 +184,18 @@ static void draw_job_detail(const tui_job *j, tui_grid *g, tui_rect r, int y)
     }
 }
 
+/* The command as a jobs row shows it: the program's folder left out, as
+ * the row is narrow (sorting and the filter use the whole command line). */
+static const char *cmd_short(const char *cmd)
+{
+    const char *end = strchr(cmd, ' '), *p = cmd, *slash = NULL;
+
+    for (; *p && (!end || p < end); p++)
+        if (*p == '/')
+            slash = p;
+    return slash && slash[1] && slash[1] != ' ' ? slash + 1 : cmd;
+}
+
 static void draw_jobs(tui_app *a, tui_grid *g, tui_rect r)
 {
     int order[TUI_MAX_JOBS], n = tui_live_order(a, order, TUI_MAX_JOBS);
@@ -215,12 +227,12 @@ static void draw_jobs(tui_app *a, tui_grid *g, tui_rect r)
         tui_putf(g, r.x + 1, y, inner, is_sel ? TUI_SEL : TUI_NORMAL,
                  "%-8u %9s  [%s] %4s  %8s  %s", j->snap.pid, tui_rate(rate, sizeof rate, j->rate),
                  tui_bar(bar, sizeof bar, 10, busy), tui_pct(pct, sizeof pct, busy), idle,
-                 j->snap.cmd);
+                 cmd_short(j->snap.cmd));
         if (is_sel)
             tui_paint(g, r.x + 1, y, inner, TUI_SEL);
         if (j->snap.pid2 && y + 1 < bottom) /* gpupack pack's second job: same recording */
             tui_putf(g, r.x + 1, ++y, inner, is_sel ? TUI_SEL : TUI_NORMAL, "%-8u %9s  %-27s  %s",
-                     j->snap.pid2, "", "(counted in the row above)", j->snap.cmd2);
+                     j->snap.pid2, "", "(counted in the row above)", cmd_short(j->snap.cmd2));
     }
     if (sel >= 0)
         draw_job_detail(&a->jobs.v[sel], g, r, y);
