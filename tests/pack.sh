@@ -90,9 +90,11 @@ unlike "$err" "the serve job" "the serve job is not reported as failed"
 
 # --- serving busy forever: training waits a bounded time per launch, then goes -------------
 start=$(date +%s%N)
+# (training starts once the serve job is up, so its launches meet a busy
+# serve job even when the machine is slow to start processes)
 run gpupack pack -q -o stuck.gpupack --max-wait-ms 20 \
-    --serve "$PROGS/sim_serve --stuck --seconds 3" \
-    --train "$PROGS/sim_train --steps 5 --kernels 4 --kernel-us 100"
+    --serve "touch stuck.up; exec $PROGS/sim_serve --stuck --seconds 3" \
+    --train "until [ -e stuck.up ]; do sleep 0.01; done; sleep 0.3; exec $PROGS/sim_train --steps 5 --kernels 4 --kernel-us 100"
 is "$rc" 0 "a perpetually busy serve job does not stop training"
 is "$(json "$out" train steps)" 5 "training finished its steps"
 ok "$([ "$(q stuck.gpupack 'select count(*) from cosched where event = 2')" -ge 1 ]; echo $?)" \
