@@ -7,8 +7,8 @@
 #include <strings.h>
 
 #include "analyzer/analyze.h"
-#include "analyzer/load.h"
 #include "cli.h"
+#include "load.h"
 #include "reports/diff.h"
 #include "reports/outfile.h"
 
@@ -43,31 +43,6 @@ static int format_parse(const char *s)
     if (strcasecmp(s, "html") == 0 || strcasecmp(s, "htm") == 0)
         return GP_DIFF_HTML;
     return -1;
-}
-
-/* Loads and analyzes one run; NULL after printing why. */
-static gp_analysis *load(const char *path, gp_job **job, int *rc)
-{
-    gp_analyze_opts ao = { 0, 30.0 };
-    gp_error err = { 0 };
-    gp_analysis *a;
-
-    *job = gp_job_new();
-    if (!*job) {
-        *rc = CLI_EXIT_INTERNAL;
-        return NULL;
-    }
-    if (gp_load_any(*job, path, &err) != GP_OK) {
-        fprintf(stderr, "gpupack diff: %s\n", err.msg);
-        *rc = gp_status_exit_code(err.code);
-        return NULL;
-    }
-    a = gp_analyze(*job, &ao);
-    if (!a) {
-        fprintf(stderr, "gpupack diff: out of memory analyzing %s\n", path);
-        *rc = CLI_EXIT_INTERNAL;
-    }
-    return a;
 }
 
 static int diff_run(int argc, char **argv)
@@ -123,7 +98,8 @@ static int diff_run(int argc, char **argv)
         if (fmt < 0)
             fmt = GP_DIFF_TEXT;
     }
-    if (!(ab = load(argv[optind], &jb, &rc)) || !(an = load(argv[optind + 1], &jn, &rc)))
+    if (!(ab = cli_load_analysis("diff", argv + optind, 1, &jb, &rc)) ||
+        !(an = cli_load_analysis("diff", argv + optind + 1, 1, &jn, &rc)))
         goto done;
     if (!(d = gp_diff_compute(ab, an))) {
         fprintf(stderr, "gpupack diff: out of memory\n");

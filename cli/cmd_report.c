@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "analyzer/analyze.h"
-#include "analyzer/load.h"
 #include "cli.h"
+#include "load.h"
 #include "reports/outfile.h"
 #include "reports/report.h"
 
@@ -39,34 +39,6 @@ static void report_usage(FILE *out)
             "  gpupack report run.gpupack -o report.html\n"
             "  gpupack report trace.json.gz --format chrome-trace -o timeline.json\n"
             "  gpupack report run.gpupack --table findings -o findings.csv\n");
-}
-
-/* The files as the ranks of one job, analyzed; NULL after saying why (rc set). */
-static gp_analysis *load_analyze(char **files, int n, gp_job **job, int *rc)
-{
-    gp_analyze_opts ao = { 0, 30.0 };
-    gp_error err = { 0 };
-    gp_analysis *a;
-
-    *job = gp_job_new();
-    *rc = CLI_EXIT_INTERNAL;
-    if (!*job)
-        return NULL;
-    for (int i = 0; i < n; i++) {
-        if (gp_load_any(*job, files[i], &err) != GP_OK) {
-            fprintf(stderr, "gpupack report: %s\n", err.msg);
-            gp_job_free(*job);
-            *rc = gp_status_exit_code(err.code);
-            return NULL;
-        }
-    }
-    if (!(a = gp_analyze(*job, &ao))) {
-        fprintf(stderr, "gpupack report: out of memory analyzing the trace\n");
-        gp_job_free(*job);
-        return NULL;
-    }
-    *rc = CLI_EXIT_OK;
-    return a;
 }
 
 static int report_run(int argc, char **argv)
@@ -131,7 +103,7 @@ static int report_run(int argc, char **argv)
                                "name it .html, .md, .json or .csv, or give --format", path);
     if (table && ro.format != GP_REPORT_CSV)
         return cli_usage_error("report", "--table goes with the csv format");
-    if (!(a = load_analyze(argv + optind, argc - optind, &job, &rc)))
+    if (!(a = cli_load_analysis("report", argv + optind, argc - optind, &job, &rc)))
         return rc;
     ro.inputs = (const char *const *)argv + optind;
     ro.n_inputs = argc - optind;
