@@ -2,7 +2,7 @@
  *
  *   bench_analyze KINETO_TRACE [N_KERNELS]
  *
- * 1. A real PyTorch profiler trace (the A100 one in ../shared): load and
+ * 1. A real PyTorch profiler trace (samples/traces/a100_rank3_train): load and
  *    analyze, best and median of 7 runs, in this process.
  * 2. A synthetic gpupack trace of N kernels (default 10,000,000), each with
  *    its launch call, on 4 streams with gaps, a synchronize every 1000

@@ -73,12 +73,7 @@ is "$rc" 0 "diff of two gpupack traces"
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["kernel_counts"]["added"], d["kernel_counts"]["removed"], d["kernel_counts"]["slower"], d["new"]["busy_ns"])')" \
    "1 1 1 66000" "gpupack traces: the same changes"
 
-KT="$GP_SHARED_DIR/traces/kineto"
-if [ ! -d "$KT" ]; then
-    skip "no shared traces at $KT"
-    done_testing
-    exit
-fi
+KT="$GP_TRACES"
 run gpupack diff "$KT/a100_rank3_train.json.gz" "$KT/a100_rank3_train.json.gz" --format json
 is "$rc" 0 "a run against itself"
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["kernels"]), d["base"]==d["new"])')" \

@@ -1,17 +1,19 @@
 #!/bin/bash
 # hta.sh: gpupack's HTA-compatible breakdowns on the real PyTorch profiler
-# traces in ../shared/traces/kineto, against (1) tests/hta_reference.py, an
+# traces in samples/traces, against (1) tests/hta_reference.py, an
 # independent implementation of HTA's rules, and (2) the numbers HTA v0.6.1
-# itself printed for these files (HTA-SEMANTICS.md's table).
+# itself printed for these files (docs/hta-semantics.md's table).
 . "$GP_SRCDIR/tests/lib.sh"
-KT="$GP_SHARED_DIR/traces/kineto"
-if [ ! -d "$KT" ]; then
-    skip "no shared traces at $KT"
-    done_testing
-    exit
-fi
+KT="$GP_TRACES"
 
-for t in a100_rank3_train v100_rank0_ns_resolution small_event_sync; do
+# The traces are the bytes samples/traces/README.md names (its sha256 list),
+# and the folder stays small enough to ship in every clone and tarball.
+sums=$(sed -n '/^```$/,/^```$/p' "$KT/README.md" | grep '\.json\.gz$')
+is "$(printf '%s\n' "$sums" | wc -l)" "$(ls "$KT"/*.json.gz | wc -l)" "README.md lists every trace in samples/traces"
+is "$(cd "$KT" && printf '%s\n' "$sums" | sha256sum -c --quiet 2>&1; echo $?)" 0 "each trace has the checksum README.md gives"
+ok "$([ "$(du -sk "$KT" | cut -f1)" -lt 6144 ]; echo $?)" "samples/traces is under 6 MB"
+
+for t in a100_rank3_train v100_rank0_ns_resolution small_event_sync a100_alexnet_inference; do
     f="$KT/$t.json.gz"
     run gpupack analyze --json "$f"
     is "$rc" 0 "$t: analyze --json"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # kineto.sh: the PyTorch profiler (Kineto) importer. The real traces in
-# $GP_SHARED_DIR/traces/kineto/ are loaded with gp_kineto_load (through
+# samples/traces/ are loaded with gp_kineto_load (through
 # tests/kineto/kineto_dump) and compared with counts and sums that an
 # embedded python3 script computes on its own from the JSON (decimal text
 # for exact ns, float sums in file order for HTA's doubles). Then a
@@ -8,7 +8,7 @@
 # give a clear error naming the file (under valgrind when enabled).
 . "$GP_SRCDIR/tests/lib.sh"
 DUMP="$GP_BUILDDIR/tests/kineto/kineto_dump"
-TRACES="$GP_SHARED_DIR/traces/kineto"
+TRACES="$GP_TRACES"
 
 dump() { $GP_RUN "$DUMP" "$@"; }
 
@@ -145,15 +145,9 @@ compare() {
 # ---- the real traces ------------------------------------------------------
 if ! command -v python3 >/dev/null; then
     skip "python3 not found: the independent counts need it"
-elif [ ! -d "$TRACES" ]; then
-    skip "no shared traces at $TRACES"
 else
-    for t in a100_rank3_train v100_rank0_ns_resolution small_event_sync; do
+    for t in a100_rank3_train v100_rank0_ns_resolution small_event_sync a100_alexnet_inference; do
         f="$TRACES/$t.json.gz"
-        if [ ! -f "$f" ]; then
-            skip "$f is missing"
-            continue
-        fi
         compare "$f" "$t"
         case $t in
             v100*) is "$(value hta_rounding "$out")" 1 "$t: fractional ts, HTA rounds" ;;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # report.sh: gpupack report in every format, on a synthetic trace whose
 # numbers are worked out by hand below, on the same trace imported into a
-# gpupack trace, and on the real PyTorch profiler traces in ../shared.
+# gpupack trace, and on the real PyTorch profiler traces in samples/traces.
 . "$GP_SRCDIR/tests/lib.sh"
 
 # ---- a synthetic trace: GPU 0, stream 7; times in us -----------------------
@@ -209,13 +209,8 @@ else
 fi
 
 # ---- the real traces ---------------------------------------------------------
-KT="$GP_SHARED_DIR/traces/kineto"
-if [ ! -d "$KT" ]; then
-    skip "no shared traces at $KT"
-    done_testing
-    exit
-fi
-for t in a100_rank3_train v100_rank0_ns_resolution small_event_sync; do
+KT="$GP_TRACES"
+for t in a100_rank3_train v100_rank0_ns_resolution small_event_sync a100_alexnet_inference; do
     f="$KT/$t.json.gz"
     for fmt in html md json csv; do
         run gpupack report "$f" -o "$T/$t.$fmt"

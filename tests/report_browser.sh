@@ -45,8 +45,7 @@ cat >"$T/xss.json" <<'EOF'
  ]}
 EOF
 pages="xss:$T/xss.json"
-KT="$GP_SHARED_DIR/traces/kineto"
-[ -f "$KT/a100_rank3_train.json.gz" ] && pages="$pages a100:$KT/a100_rank3_train.json.gz"
+pages="$pages a100:$GP_TRACES/a100_rank3_train.json.gz"
 for p in $pages; do
     name=${p%%:*} src=${p#*:}
     run gpupack report "$src" -o "$T/$name.html"

@@ -14,11 +14,7 @@ cd "$T" || exit 1
 export XDG_RUNTIME_DIR="$T/run" # a private runtime folder: only this test's jobs
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 FAKENVML="$GP_BUILDDIR/tests/fakenvml/.libs/libnvidia-ml.so.1"
-TRACE="$GP_SHARED_DIR/traces/kineto/a100_rank3_train.json.gz"
-if [ ! -f "$TRACE" ]; then
-    "$GP_BUILDDIR/tests/mktrace" small.gpupack --kernels 2000 >/dev/null
-    TRACE="$T/small.gpupack"
-fi
+TRACE="$GP_TRACES/a100_rank3_train.json.gz"
 
 # --- options and errors ------------------------------------------------------------
 run gpupack top --help

@@ -4,7 +4,7 @@
  * ambiguous cases) and HTA-SEMANTICS.md section 5, not from the code.
  *
  * Names: the 60 are the full names from the real traces in
- * shared/traces/kineto where the document shortened them with "…"; rows
+ * samples/traces where the document shortened them with "…"; rows
  * 10, 13, 15, 25, 36, 44 (fbgemm embedding kernels seen only in HTA's test
  * data) and 18, 59 (other instances of kernels in the local traces) are
  * built from the local instance of the same kernel with the template
