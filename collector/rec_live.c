@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "rec_live.h"
-#include "rundir.h"
+#include "common/rundir.h"
 
 #define NAME_SLOTS (2 * GP_LIVE_MAX_NAMES) /* open addressing, at most half full */
 #define RING 4096                          /* sync calls kept, and gaps waiting for a cause */

@@ -22,7 +22,7 @@
 #include "common/frame.h"
 #include "common/wire.h"
 #include "rec_internal.h"
-#include "rundir.h"
+#include "common/rundir.h"
 
 #define MAX_CONNS 4096
 #define READ_CHUNK (256 * 1024)

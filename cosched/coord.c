@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "collector/rundir.h"
+#include "common/rundir.h"
 #include "cosched.h"
 #include "region.h"
 

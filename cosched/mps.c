@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "collector/rundir.h"
+#include "common/rundir.h"
 #include "cosched.h"
 
 struct gp_mps {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "analyzer/classify.h"
-#include "collector/rundir.h"
+#include "common/rundir.h"
 #include "common/clock.h"
 #include "livejob.h"
 

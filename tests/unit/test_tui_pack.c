@@ -15,7 +15,7 @@
 #include "cosched/cosched.h"
 #include "cosched/region.h"
 #include "collector/rec_live.h"
-#include "collector/rundir.h"
+#include "common/rundir.h"
 #include "tests/tap.h"
 #include "tests/unit/tmpdir.h"
 #include "tui/layout.h"

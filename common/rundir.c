@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rundir.h"
+#include "common/rundir.h"
 
 static int usable_base(const char *dir)
 {
