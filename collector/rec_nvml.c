@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collector/nvml.h"
+#include "gpumon/nvml.h"
 #include "common/batch.h"
 #include "common/clock.h"
 #include "rec_nvml.h"

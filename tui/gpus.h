@@ -1,4 +1,4 @@
-/* gpus.h: every GPU on the machine through NVML (collector/nvml.h), with a
+/* gpus.h: every GPU on the machine through NVML (gpumon/nvml.h), with a
  * short history of the main signals for the charts.
  *
  *     tui_gpus G;
@@ -11,7 +11,7 @@
 #ifndef GP_TUI_GPUS_H
 #define GP_TUI_GPUS_H
 
-#include "collector/nvml.h"
+#include "gpumon/nvml.h"
 
 #define TUI_GPU_HIST 120
 #define TUI_GPU_PROCS 8

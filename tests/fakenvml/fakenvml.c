@@ -2,7 +2,7 @@
  * NOT NVIDIA's library and reads no GPU: every value below is made up.
  *
  * It exports NVML's versioned symbols with the real ABI (declared once, in
- * collector/nvml_types.h, which collector/nvml.c also uses). Built with
+ * gpumon/nvml_types.h, which gpumon/nvml.c also uses). Built with
  * -DFAKENVML_OLD it plays an old driver: only the unversioned nvmlInit,
  * nvmlDeviceGetCount and nvmlDeviceGetHandleByIndex, no MemoryInfo_v2, no
  * TemperatureV, no EnforcedPowerLimit, no ComputeRunningProcesses_v2/_v3 and
@@ -55,7 +55,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "collector/nvml_types.h"
+#include "gpumon/nvml_types.h"
 
 /* The prototypes every definition below must match. */
 #define FAKE_PROTOTYPE(name, params) nvmlReturn_t name params;

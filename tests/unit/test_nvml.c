@@ -1,4 +1,4 @@
-/* test_nvml.c: collector/nvml against the fake libnvidia-ml.so.1 built in
+/* test_nvml.c: gpumon/nvml against the fake libnvidia-ml.so.1 built in
  * tests/fakenvml (found through GP_BUILDDIR, which make check exports).
  * Expected values are the fake's documented formulas, written out again here;
  * FAKENVML_TIME pins the time they are evaluated at. */
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "collector/nvml.h"
+#include "gpumon/nvml.h"
 #include "tests/tap.h"
 
 #define MIB (1ULL << 20)

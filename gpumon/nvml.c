@@ -1,5 +1,5 @@
 /* nvml.c: loads NVML, opens and closes the handle, and reads each device's
- * static facts. Readings are in nvml_sample.c. */
+ * static facts. Readings are in sample.c. */
 #include "config.h"
 
 #include <dlfcn.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "collector/nvml_internal.h"
+#include "gpumon/internal.h"
 
 #define NVML_DEFAULT_NAME "libnvidia-ml.so.1"
 

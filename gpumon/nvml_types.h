@@ -1,6 +1,6 @@
 /* nvml_types.h: the part of the NVML ABI gpupack uses, declared here because
  * no nvml.h may be used (Debian main has none, and the build must not need
- * the CUDA toolkit). Private: included by collector/nvml*.c and by the fake
+ * the CUDA toolkit). Private: included by the gpumon/ sources and by the fake
  * library in tests/fakenvml, so the two are compiled against one declaration.
  *
  * Layouts, enum values and versioned names follow NVML API 12/13 (checked
@@ -157,7 +157,7 @@ typedef const char *nvmlErrorString_fn(nvmlReturn_t result);
 
 /* Every other NVML function gpupack looks up, as X(name, parameter list);
  * all return nvmlReturn_t.
- * collector/nvml.c turns the list into a table of pointers filled by dlsym;
+ * gpumon/nvml.c turns the list into a table of pointers filled by dlsym;
  * the fake turns it into prototypes its definitions must match. */
 #define GP_NVML_FUNCTIONS(X)                                                              \
     X(nvmlInit_v2, (void))                                                                \

@@ -1,4 +1,4 @@
-/* nvml_sample.c: one reading of a device (gp_nvml_sample): utilization,
+/* sample.c: one reading of a device (gp_nvml_sample): utilization,
  * memory, power, clocks, temperature, PCIe, GPM windows and processes. */
 #include "config.h"
 
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/nvml_internal.h"
+#include "gpumon/internal.h"
 
 /* State of one reading: where it goes, and the first GPU_IS_LOST seen. */
 typedef struct reading {

@@ -1,8 +1,8 @@
-/* nvml_metrics.c: readings as named metrics (one list of names and units for
+/* metrics.c: readings as named metrics (one list of names and units for
  * the recorder and top). Pure functions. */
 #include "config.h"
 
-#include "collector/nvml.h"
+#include "gpumon/nvml.h"
 
 /* Appends a metric if there is room; returns the new count. */
 static int put(gp_nvml_metric *out, int n, int max, const char *name, double value, int64_t ts_ns,

@@ -1,12 +1,12 @@
-/* nvml_internal.h: the gp_nvml handle, shared by collector/nvml.c (loading,
- * device facts) and collector/nvml_sample.c (readings). Private. */
+/* internal.h: the gp_nvml handle, shared by gpumon/nvml.c (loading,
+ * device facts) and gpumon/sample.c (readings). Private. */
 #ifndef GP_NVML_INTERNAL_H
 #define GP_NVML_INTERNAL_H
 
 #include <stdint.h>
 
-#include "collector/nvml.h"
-#include "collector/nvml_types.h"
+#include "gpumon/nvml.h"
+#include "gpumon/nvml_types.h"
 
 /* NVML's functions, filled by dlsym; a NULL entry is a function this driver
  * lacks. After loading, the entries named *_v2/_v3 hold the older version
