@@ -4,7 +4,7 @@
  *
  * Live: 8 GPUs from the fake NVML (tests/fakenvml, built by make check)
  * and 4 recorded jobs, each a child process serving a real live socket
- * (collector/rec_live.h) with a snapshot of 8 kernels; the CPU time of top
+ * (recorder/live.h) with a snapshot of 8 kernels; the CPU time of top
  * (this process only) over 40 refreshes (NVML readings, 4 socket round
  * trips, drawing a 200x60 screen off-screen) as % of one core at the
  * default 0.5 s refresh. Target: under 2 %. Writing the screen to a
@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collector/rec_live.h"
+#include "recorder/live.h"
 #include "common/clock.h"
 #include "common/store.h"
 #include "tui/app.h"

@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "analyzer/load.h"
 #include "analyzer/save.h"
-#include "collector/spool.h"
+#include "recorder/spool.h"
 #include "common/format.h"
 #include "common/store.h"
 

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "collector/recorder.h"
+#include "recorder/recorder.h"
 #include "common/clock.h"
 #include "cosched/cosched.h"
 #include "cosched/region.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "collector/recorder.h"
+#include "recorder/recorder.h"
 
 static void record_usage(FILE *out)
 {

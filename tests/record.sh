@@ -3,7 +3,7 @@
 # kills, a hostile peer on the socket.
 . "$GP_SRCDIR/tests/lib.sh"
 cd "$T" || exit 1
-EVIL="$GP_BUILDDIR/tests/collector/evil_client"
+EVIL="$GP_BUILDDIR/tests/recorder/evil_client"
 has_driver=0
 ldconfig -p 2>/dev/null | grep -q 'libcuda.so.1 ' && has_driver=1
 

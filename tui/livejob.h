@@ -1,5 +1,5 @@
 /* livejob.h: the jobs gpupack is recording on this machine, as `top` sees
- * them through the recorders' live sockets (collector/rec_live.h).
+ * them through the recorders' live sockets (recorder/live.h).
  *
  *     tui_jobs J;
  *     tui_jobs_init(&J);           // finds the runtime folder
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "collector/rec_live.h"
+#include "recorder/live.h"
 
 #define TUI_MAX_JOBS 32
 #define TUI_JOB_HIST 120 /* kernel-rate samples kept, one per refresh */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "analyzer/model.h"
-#include "collector/rec_live.h"
+#include "recorder/live.h"
 #include "common/store.h"
 #include "tests/tap.h"
 #include "tests/unit/tmpdir.h"

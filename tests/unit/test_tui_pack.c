@@ -2,7 +2,7 @@
  * successive reads, the panel's text, its place in both layouts, following
  * a live region (and skipping stale ones), and the live snapshot's second
  * job. Expected values come from the definitions in tui/pack.h,
- * tui/layout.h and collector/rec_live.h. */
+ * tui/layout.h and recorder/live.h. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 
 #include "cosched/cosched.h"
 #include "cosched/region.h"
-#include "collector/rec_live.h"
+#include "recorder/live.h"
 #include "common/rundir.h"
 #include "tests/tap.h"
 #include "tests/unit/tmpdir.h"

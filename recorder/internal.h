@@ -1,4 +1,4 @@
-/* rec_internal.h: pieces of the recorder shared by its files. Not public. */
+/* internal.h: pieces of the recorder shared by its files. Not public. */
 #ifndef GP_REC_INTERNAL_H
 #define GP_REC_INTERNAL_H
 
@@ -7,9 +7,9 @@
 #include <sys/types.h>
 
 #include "common/error.h"
-#include "rec_writer.h"
+#include "recorder/writer.h"
 
-/* ---- rec_child.c: the job ---- */
+/* ---- child.c: the job ---- */
 
 /* Starts argv with extra environment entries ("NAME=value", NULL-ended)
  * added to (replacing in) the recorder's own. Returns the child's pid, or
@@ -23,7 +23,7 @@ gp_status gp_rec_collector_path(char *out, size_t cap, gp_error *err);
 /* 1 if a CUDA driver (libcuda.so.1) can be loaded on this machine. */
 int gp_rec_have_driver(void);
 
-/* ---- rec_server.c: the collector socket ---- */
+/* ---- server.c: the collector socket ---- */
 
 typedef struct gp_rec_server gp_rec_server;
 
@@ -36,14 +36,14 @@ int gp_rec_server_poll(gp_rec_server *s, int wake_fd, int timeout_ms);
  * unless they said goodbye), the socket, and removes its file. */
 void gp_rec_server_free(gp_rec_server *s);
 
-/* ---- rec_writer.c: live figures for top (rec_live.h) ---- */
+/* ---- writer.c: live figures for top (live.h) ---- */
 
 /* Feeds the job's kernels, calls and strings to live from the writer's next
  * transaction on; live must outlive gp_recw_finish. */
 struct gp_live;
 void gp_recw_live(gp_recw *q, struct gp_live *live);
 
-/* ---- rec_summary.c ---- */
+/* ---- summary.c ---- */
 
 /* Prints the end-of-run summary of the trace at path to stderr. */
 void gp_rec_summary(const char *path, const char *what, int64_t wall_ns, int status_line_code,

@@ -1,11 +1,11 @@
-/* rec_nvml.h: the recorder's NVML sampling thread: every device's
+/* sampler.h: the recorder's NVML sampling thread: every device's
  * utilization, memory, power, clocks, temperature, PCIe and per-process use
  * at a fixed rate, into the trace as metric records (nvml.* / gpm.*).
  * Without NVML it says so once and does nothing. */
-#ifndef GP_REC_NVML_H
-#define GP_REC_NVML_H
+#ifndef GP_REC_SAMPLER_H
+#define GP_REC_SAMPLER_H
 
-#include "rec_writer.h"
+#include "recorder/writer.h"
 
 typedef struct gp_rec_nvml gp_rec_nvml;
 

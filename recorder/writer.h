@@ -1,4 +1,4 @@
-/* rec_writer.h: the recorder's writer thread. It owns the trace store:
+/* writer.h: the recorder's writer thread. It owns the trace store:
  * everything the recorder learns is queued here as an event and written in
  * arrival order, one transaction per batch.
  *

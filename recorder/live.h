@@ -1,4 +1,4 @@
-/* rec_live.h: the recorder's live fan-out socket, read by `gpupack top`.
+/* live.h: the recorder's live fan-out socket, read by `gpupack top`.
  *
  * The writer thread feeds every kernel, API call and string it writes into
  * a gp_live (O(1) per record, bounded memory: at most GP_LIVE_MAX_NAMES

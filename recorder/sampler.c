@@ -1,4 +1,4 @@
-/* rec_nvml.c: the recorder's NVML sampling thread.
+/* sampler.c: the recorder's NVML sampling thread.
  *
  * Every 1/hz seconds: one reading of every device (gp_nvml_sample) turned
  * into metric records, and the job's processes' own use of each device.
@@ -18,7 +18,7 @@
 #include "gpumon/nvml.h"
 #include "common/batch.h"
 #include "common/clock.h"
-#include "rec_nvml.h"
+#include "recorder/sampler.h"
 
 #define MAX_PROCS 256
 

@@ -9,8 +9,8 @@
 #include "common/clock.h"
 #include "common/frame.h"
 #include "common/wire.h"
-#include "rec_writer.h"
-#include "spool.h"
+#include "recorder/writer.h"
+#include "recorder/spool.h"
 
 int gp_spool_sniff(const char *path)
 {

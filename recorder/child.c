@@ -1,4 +1,4 @@
-/* rec_child.c: starting the recorded job. */
+/* child.c: starting the recorded job. */
 #include "config.h"
 
 #include <dlfcn.h>
@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "rec_internal.h"
+#include "recorder/internal.h"
 
 extern char **environ;
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "collector/rec_writer.h"
+#include "recorder/writer.h"
 #include "common/batch.h"
 #include "common/wire.h"
 #include "tests/tap.h"

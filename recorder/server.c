@@ -1,4 +1,4 @@
-/* rec_server.c: the socket the job's collectors connect to.
+/* server.c: the socket the job's collectors connect to.
  *
  * One poll loop in the recorder's main thread: accepts connections from
  * processes of this user only (SO_PEERCRED), reads frames, decodes them and
@@ -21,7 +21,7 @@
 #include "common/clock.h"
 #include "common/frame.h"
 #include "common/wire.h"
-#include "rec_internal.h"
+#include "recorder/internal.h"
 #include "common/rundir.h"
 
 #define MAX_CONNS 4096

@@ -1,4 +1,4 @@
-/* rec_main.c: `gpupack record`: the recorder's life from start to summary. */
+/* record.c: `gpupack record`: the recorder's life from start to summary. */
 #include "config.h"
 
 #include <errno.h>
@@ -12,10 +12,10 @@
 
 #include "common/clock.h"
 #include "common/store.h"
-#include "rec_internal.h"
-#include "rec_live.h"
-#include "rec_nvml.h"
-#include "recorder.h"
+#include "recorder/internal.h"
+#include "recorder/live.h"
+#include "recorder/sampler.h"
+#include "recorder/recorder.h"
 
 #define GRACE_NS 2000000000LL /* after the job ends, how long its other processes get */
 

@@ -1,5 +1,5 @@
-/* rec_live.c: incremental live figures of a recorded job, and the socket
- * that serves them to `gpupack top` (contract in rec_live.h). */
+/* live.c: incremental live figures of a recorded job, and the socket
+ * that serves them to `gpupack top` (contract in live.h). */
 #include "config.h"
 
 #define _GNU_SOURCE 1
@@ -15,7 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "rec_live.h"
+#include "recorder/live.h"
 #include "common/rundir.h"
 
 #define NAME_SLOTS (2 * GP_LIVE_MAX_NAMES) /* open addressing, at most half full */

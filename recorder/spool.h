@@ -1,6 +1,6 @@
 /* spool.h: reading a collector spool file (what a process writes when it
  * cannot reach a recorder) into a trace. The spool goes through the same
- * validation as a live connection (rec_writer.h). */
+ * validation as a live connection (writer.h). */
 #ifndef GP_SPOOL_H
 #define GP_SPOOL_H
 

@@ -1,4 +1,4 @@
-/* rec_summary.c: what `gpupack record` prints when the job is done. */
+/* summary.c: what `gpupack record` prints when the job is done. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -10,7 +10,7 @@
 
 #include "common/format.h"
 #include "common/store.h"
-#include "rec_internal.h"
+#include "recorder/internal.h"
 
 /* Busy time of one device: the union of its kernel, copy and memset
  * intervals, merged from three time-ordered iterators. O(records). */

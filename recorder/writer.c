@@ -1,4 +1,4 @@
-/* rec_writer.c: the recorder's writer thread, validation and process table. */
+/* writer.c: the recorder's writer thread, validation and process table. */
 #include "config.h"
 
 #include <pthread.h>
@@ -9,9 +9,9 @@
 #include "common/clock.h"
 #include "common/fields.h"
 #include "common/wire.h"
-#include "rec_internal.h"
-#include "rec_live.h"
-#include "rec_writer.h"
+#include "recorder/internal.h"
+#include "recorder/live.h"
+#include "recorder/writer.h"
 
 #define MAX_STRING_BYTES 65536      /* longer strings are cut */
 #define MAX_TXN_RECORDS 200000      /* events grouped per transaction */
