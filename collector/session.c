@@ -16,7 +16,7 @@
 #include "decode.h"
 #include "devinfo.h"
 #include "gate.h"
-#include "pmsampling.h"
+#include "collector/pm/sampling.h"
 #include "sender.h"
 #include "session.h"
 

@@ -18,8 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pm_internal.h"
-#include "pmsampling.h"
+#include "collector/pm/internal.h"
+#include "collector/pm/sampling.h"
 #include "tests/tap.h"
 
 #define SM "sm__cycles_active.avg.pct_of_peak_sustained_elapsed"

@@ -1,9 +1,9 @@
-/* pmsampling.c: the device half of PM sampling: start, decode, rotate, stop.
+/* sampling.c: the device half of PM sampling: start, decode, rotate, stop.
  *
  * Call sequence (CUPTI-NOTES.md s4, as Kineto's CuptiPMSamplingApi does it):
  *   cuptiProfilerInitialize -> [cuptiProfilerDeviceSupported] -> cuptiDeviceGetChipName
  *   -> cuptiPmSamplingGetCounterAvailability x2 -> host objects and config images
- *   (pm_host.c, one per one-pass config) -> cuptiPmSamplingEnable -> SetConfig
+ *   (host.c, one per one-pass config) -> cuptiPmSamplingEnable -> SetConfig
  *   -> GetCounterDataSize -> CounterDataImageInitialize -> Start
  *   poll: DecodeData -> GetCounterDataInfo -> per completed sample GetSampleInfo +
  *         cuptiProfilerHostEvaluateToGpuValues -> CounterDataImageInitialize
@@ -43,8 +43,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "pm_internal.h"
-#include "pmsampling.h"
+#include "collector/pm/internal.h"
+#include "collector/pm/sampling.h"
 
 #define PM_HW_BUFFER_BYTES ((size_t)64 << 20)
 #define PM_MAX_DECODES_PER_POLL 16

@@ -1,4 +1,4 @@
-/* pmsampling.h: hardware counters of one CUDA device, sampled by CUPTI PM
+/* sampling.h: hardware counters of one CUDA device, sampled by CUPTI PM
  * sampling (gpupack record --counters).
  *
  *     char why[256];
@@ -19,7 +19,7 @@
  *
  * Emitted values: metric is a gpupack name ("pm.sm_active_pct") or
  * "pm." + the CUPTI metric name for metrics given by their CUPTI name;
- * start_ns/end_ns are CLOCK_MONOTONIC nanoseconds (see pmsampling.c for how
+ * start_ns/end_ns are CLOCK_MONOTONIC nanoseconds (see sampling.c for how
  * GPU sample times are mapped: unverified on hardware). A value CUPTI could
  * not compute (NaN/inf) is not emitted: absent, never 0.
  *
@@ -56,7 +56,7 @@ typedef struct gp_pm_stats {
     uint64_t rotations;      /* config switches */
     int n_configs;           /* one-pass configs rotated through */
     int clock_anchored;      /* 1: sample times looked unlike CLOCK_REALTIME and were
-                                re-anchored on the decode time (see pmsampling.c) */
+                                re-anchored on the decode time (see sampling.c) */
     int failed;              /* 1: the sampler stopped working; last_error says why */
     char chip[32];           /* chip name CUPTI reported, e.g. "GH100" */
     char last_error[256];    /* last problem met, "" if none */

@@ -1,4 +1,4 @@
-/* pm_host.c: the chip-level half of PM sampling, which needs no GPU: CUPTI
+/* host.c: the chip-level half of PM sampling, which needs no GPU: CUPTI
  * function lookup, metric names, host objects, config images, pass counts
  * and the split of a metric list into one-pass configs. */
 #include "config.h"
@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pm_internal.h"
-#include "pmsampling.h"
+#include "collector/pm/internal.h"
+#include "collector/pm/sampling.h"
 
 /* --- CUPTI functions ------------------------------------------------------------ */
 

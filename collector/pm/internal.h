@@ -1,8 +1,8 @@
-/* pm_internal.h: what pmsampling.c and pm_host.c share, and what the tests
- * reach below the public API (pmsampling.h). Not part of the collector's API.
+/* internal.h: what sampling.c and host.c share, and what the tests
+ * reach below the public API (sampling.h). Not part of the collector's API.
  *
- * Needs -I collector/cshim: cupti_profiler_host.h includes <string> and
- * collector/cshim/string is an empty stand-in so it compiles as C.
+ * Needs -I collector/pm/cshim: cupti_profiler_host.h includes <string> and
+ * collector/pm/cshim/string is an empty stand-in so it compiles as C.
  */
 #ifndef GP_PM_INTERNAL_H
 #define GP_PM_INTERNAL_H

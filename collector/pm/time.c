@@ -1,15 +1,15 @@
-/* pm_time.c: PM sampling's timing choices, which need no device: the
+/* time.c: PM sampling's timing choices, which need no device: the
  * sampling interval, the trigger mode per GPU generation, the size of the
  * counter-data image, and the mapping of GPU sample times onto
- * CLOCK_MONOTONIC (the assumption behind it is explained in pmsampling.c
+ * CLOCK_MONOTONIC (the assumption behind it is explained in sampling.c
  * and is UNVERIFIED ON HARDWARE). */
 #include "config.h"
 
 #include <stdio.h>
 #include <time.h>
 
-#include "pm_internal.h"
-#include "pmsampling.h"
+#include "collector/pm/internal.h"
+#include "collector/pm/sampling.h"
 
 #define PM_SLACK_NS 1000000000LL
 #define PM_IMAGE_SPAN_NS 400000000LL
