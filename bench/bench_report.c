@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analyzer/analyze.h"
-#include "analyzer/load.h"
+#include "analyzer/analyses/analyze.h"
+#include "analyzer/formats/load.h"
 #include "common/clock.h"
 #include "common/store.h"
 #include "reports/report.h"

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyzer/analyze.h"
-#include "analyzer/load.h"
-#include "analyzer/render.h"
+#include "analyzer/analyses/analyze.h"
+#include "analyzer/formats/load.h"
+#include "analyzer/render/render.h"
 #include "cli.h"
 #include "common/clock.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analyzer/analyze.h"
+#include "analyzer/analyses/analyze.h"
 #include "cli.h"
 #include "load.h"
 #include "reports/diff.h"

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "analyzer/load.h"
-#include "analyzer/save.h"
+#include "analyzer/formats/load.h"
+#include "analyzer/formats/save.h"
 #include "recorder/spool.h"
 #include "common/format.h"
 #include "common/store.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/analyze.h"
+#include "analyzer/analyses/analyze.h"
 #include "cli.h"
 #include "load.h"
 #include "reports/outfile.h"

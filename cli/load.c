@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-#include "analyzer/load.h"
+#include "analyzer/formats/load.h"
 #include "cli.h"
 #include "load.h"
 

@@ -2,7 +2,7 @@
 #ifndef GP_CLI_LOAD_H
 #define GP_CLI_LOAD_H
 
-#include "analyzer/analyze.h"
+#include "analyzer/analyses/analyze.h"
 
 /* Loads files[0..n) as the ranks of one job (gp_load_any) and analyzes it
  * with the default options. On success *job holds the job (free it after

@@ -4,7 +4,7 @@
 
 #include <inttypes.h>
 
-#include "analyzer/classify.h"
+#include "analyzer/model/classify.h"
 #include "escape.h"
 #include "report_int.h"
 

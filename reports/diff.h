@@ -14,7 +14,7 @@
 
 #include <stdio.h>
 
-#include "analyzer/analyze.h"
+#include "analyzer/analyses/analyze.h"
 #include "summary.h"
 
 #define GP_DIFF_JSON_VERSION 1

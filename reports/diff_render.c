@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include "analyzer/classify.h"
+#include "analyzer/model/classify.h"
 #include "common/format.h"
 #include "common/jsonw.h"
 #include "diff.h"

@@ -9,7 +9,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "analyzer/classify.h"
+#include "analyzer/model/classify.h"
 #include "common/format.h"
 #include "escape.h"
 #include "html.h"

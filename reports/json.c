@@ -3,7 +3,7 @@
  * "analysis". Strings go through the JSON writer (common/jsonw.h). */
 #include "config.h"
 
-#include "analyzer/render.h"
+#include "analyzer/render/render.h"
 #include "report_int.h"
 
 void gp_rjson_ints(gp_jsonw *w, const char *const *keys, const int64_t *vals, int n)

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analyzer/classify.h"
+#include "analyzer/model/classify.h"
 #include "report_int.h"
 
 static const char *const format_names[] = { "?", "html", "md", "json", "csv", "chrome-trace" };

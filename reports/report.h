@@ -17,7 +17,7 @@
 
 #include <stdio.h>
 
-#include "analyzer/analyze.h"
+#include "analyzer/analyses/analyze.h"
 
 #define GP_REPORT_JSON_VERSION 1
 

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analyzer/analyze.h"
+#include "analyzer/analyses/analyze.h"
 
 #define GP_SERIES_BINS 200
 #define GP_SERIES_POINTS 300

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "analyzer/analyze.h"
+#include "analyzer/analyses/analyze.h"
 
 typedef struct gp_report_summary {
     int64_t span_ns;        /* sum over devices of last op end - first op start */

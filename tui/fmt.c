@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analyzer/classify.h"
+#include "analyzer/model/classify.h"
 #include "fmt.h"
 
 /* width within 0 .. cap - 1 (cap > 0) */

@@ -12,7 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "analyzer/classify.h"
+#include "analyzer/model/classify.h"
 #include "common/rundir.h"
 #include "common/clock.h"
 #include "livejob.h"

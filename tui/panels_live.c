@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/classify.h"
+#include "analyzer/model/classify.h"
 #include "common/format.h"
 #include "fmt.h"
 #include "panels.h"

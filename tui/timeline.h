@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analyzer/model.h"
+#include "analyzer/model/model.h"
 
 #define TUI_MIN_SPAN_NS 1000 /* zooming stops at 1 us across the timeline */
 

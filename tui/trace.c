@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analyzer/classify.h"
-#include "analyzer/load.h"
+#include "analyzer/model/classify.h"
+#include "analyzer/formats/load.h"
 #include "common/clock.h"
 #include "common/format.h"
 #include "trace.h"

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "analyzer/analyze.h"
+#include "analyzer/analyses/analyze.h"
 #include "common/error.h"
 #include "timeline.h"
 

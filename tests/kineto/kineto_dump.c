@@ -17,9 +17,9 @@
 #include <time.h>
 #include <zlib.h>
 
-#include "analyzer/json.h"
-#include "analyzer/kineto.h"
-#include "analyzer/model.h"
+#include "analyzer/formats/json.h"
+#include "analyzer/formats/kineto.h"
+#include "analyzer/model/model.h"
 
 static void dump_rank(const gp_job *job, const gp_rank *r)
 {

@@ -4,7 +4,7 @@
 Writes into DIR:
   full.sqlite         two processes with GPU work (pids 1001, 2002) and one
                       without (3003); every table gp_nsys_load reads, with the
-                      columns of the documented schema (analyzer/nsys.c,
+                      columns of the documented schema (analyzer/formats/nsys.c,
                       sources [S1] 3.28.1 and [S3] 3.16.1), ENUM_* tables as
                       nsys writes them, TARGET_INFO_GPU with two GPUs.
   full_noenum.sqlite  the same without the ENUM_* tables (documented values).

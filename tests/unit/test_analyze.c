@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/analyze.h"
-#include "analyzer/model.h"
+#include "analyzer/analyses/analyze.h"
+#include "analyzer/model/model.h"
 #include "tests/tap.h"
 
 #define B 10000000000LL /* 10 s: process times must be > 0 */

@@ -16,7 +16,7 @@
 
 #include <string.h>
 
-#include "analyzer/classify.h"
+#include "analyzer/model/classify.h"
 #include "tests/tap.h"
 
 typedef struct expect {

@@ -1,4 +1,4 @@
-/* test_json: the streaming JSON tokenizer (analyzer/json.h): token tables,
+/* test_json: the streaming JSON tokenizer (analyzer/formats/json.h): token tables,
  * escapes, surrogates, raw numbers, every chunk boundary, errors with
  * positions, the depth limit, truncated input, skip, number conversion. */
 #include "config.h"
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/json.h"
+#include "analyzer/formats/json.h"
 #include "tests/tap.h"
 
 /* ---- a reader that cuts the input where a test says ---- */

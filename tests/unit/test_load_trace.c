@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analyzer/load.h"
-#include "analyzer/model.h"
+#include "analyzer/formats/load.h"
+#include "analyzer/model/model.h"
 #include "common/store.h"
 #include "tests/tap.h"
 #include "tests/unit/tmpdir.h"

@@ -1,7 +1,7 @@
 /* test_nsys.c: the Nsight Systems importer on the exports that
  * tests/nsys/make_fixture.py writes (tests/nsys.sh passes their folder).
  * Every expected value below is written from the fixture's rows, converted
- * by hand with the contract in analyzer/nsys.c (for instance nsys memory
+ * by hand with the contract in analyzer/formats/nsys.c (for instance nsys memory
  * kind 0 = pageable is GP_MEM_PAGEABLE = 1), not taken from a run. */
 #include "config.h"
 
@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/model.h"
-#include "analyzer/nsys.h"
+#include "analyzer/model/model.h"
+#include "analyzer/formats/nsys.h"
 #include "tests/tap.h"
 #include "tmpdir.h"
 

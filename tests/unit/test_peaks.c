@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "analyzer/peaks.h"
+#include "analyzer/model/peaks.h"
 #include "tests/tap.h"
 
 static int near(double got, double want, double tol)

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/analyze.h"
-#include "analyzer/load.h"
+#include "analyzer/analyses/analyze.h"
+#include "analyzer/formats/load.h"
 #include "common/store.h"
 #include "reports/diff.h"
 #include "reports/escape.h"

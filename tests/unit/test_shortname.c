@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/classify.h"
-#include "analyzer/demangle.h"
+#include "analyzer/model/classify.h"
+#include "analyzer/model/demangle.h"
 #include "tests/tap.h"
 
 #define ELL "\xe2\x80\xa6"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/model.h"
+#include "analyzer/model/model.h"
 #include "recorder/live.h"
 #include "common/store.h"
 #include "tests/tap.h"

@@ -1,0 +1,1758 @@
+/* demangle.c: see demangle.h.
+ *
+ * Two passes, as in libiberty and LLVM: a recursive-descent parser builds a
+ * tree of nodes (substitutions and template parameters point back at earlier
+ * nodes, so nothing is copied), then a printer walks the tree into a buffer.
+ * Both passes are bounded: the node count by the input length, the output
+ * and the number of print steps by the work-space limit (a substitution may
+ * be printed many times, so printing is what can grow). */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer/model/demangle.h"
+
+#define MAX_DEPTH 256        /* parse and print recursion */
+#define MAX_TABLE 8192       /* substitutions; template parameters */
+
+enum kind {
+    K_NAME,       /* str */
+    K_NESTED,     /* a::b */
+    K_TEMPLATE,   /* a<b>, b a K_LIST */
+    K_LIST,       /* a: first K_ITEM; printed ", "-separated */
+    K_ITEM,       /* a: element, b: next item */
+    K_QUAL,       /* a, then flags (1 const, 2 volatile, 4 restrict) */
+    K_VQUAL,      /* a, then " " str (vendor qualifier) */
+    K_PTR, K_REF, K_RREF,
+    K_FTYPE,      /* a: return, b: params (K_LIST), flags: cv | ref << 3 */
+    K_ARRAY,      /* a: element, b: dimension or NULL */
+    K_PTRMEM,     /* a: class, b: member type */
+    K_VECTOR,     /* a: element, b: dimension */
+    K_FUNC,       /* a: return or NULL, b: name, c: params (K_LIST), flags: cv | ref << 3 */
+    K_LOCAL,      /* a::b, a an encoding */
+    K_LAMBDA,     /* a: params (K_LIST), num */
+    K_UNNAMED,    /* num */
+    K_DTOR,       /* ~a */
+    K_ABI,        /* a[abi:str] */
+    K_LIT,        /* a: type, str: value (neg in flags) */
+    K_UNARY,      /* str: operator, a: operand */
+    K_BINARY,     /* str: operator, a, b */
+    K_TERNARY,    /* a ? b : c */
+    K_CAST,       /* (a)(b) */
+    K_SIZEOF,     /* str: "sizeof " or "alignof ", a */
+    K_CALL,       /* a(b) */
+    K_MEMBER,     /* a str b: "." or "->" */
+    K_PACK,       /* a: K_LIST printed inline */
+    K_EXPAND,     /* a... */
+    K_SPECIAL,    /* str a */
+    K_CLONE,      /* a [clone str] */
+    K_DECLTYPE    /* decltype (a) */
+};
+
+typedef struct node node;
+struct node {
+    uint8_t kind;
+    uint8_t flags;
+    int num;
+    const char *str;
+    size_t slen;
+    node *a, *b, *c;
+};
+
+typedef struct dm {
+    const char *s;
+    size_t pos, n;
+    node *nodes;
+    size_t nnodes, maxnodes;
+    node **subs;
+    size_t nsubs, capsubs;
+    node **tp;             /* template parameter stack */
+    size_t ntp, captp, tpbase;
+    int depth;
+    int fail;
+    /* printing */
+    char *out;
+    size_t len, cap, limit;
+    size_t steps;
+    const node *pack, *elem; /* expanding a pack: print elem for pack */
+} dm;
+
+/* ---- parsing helpers -------------------------------------------------------- */
+
+static int peek(const dm *d)
+{
+    return d->pos < d->n ? (unsigned char)d->s[d->pos] : 0;
+}
+
+static int peekat(const dm *d, size_t k)
+{
+    return d->pos + k < d->n ? (unsigned char)d->s[d->pos + k] : 0;
+}
+
+static int eat(dm *d, int c)
+{
+    if (peek(d) != c)
+        return 0;
+    d->pos++;
+    return 1;
+}
+
+static int isdig(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static node *fail(dm *d)
+{
+    d->fail = 1;
+    return NULL;
+}
+
+static node *mk(dm *d, int kind, node *a, node *b)
+{
+    node *x;
+
+    if (d->fail)
+        return NULL;
+    if (d->nnodes == d->maxnodes)
+        return fail(d);
+    x = &d->nodes[d->nnodes++];
+    memset(x, 0, sizeof *x);
+    x->kind = (uint8_t)kind;
+    x->a = a;
+    x->b = b;
+    return x;
+}
+
+static node *mkstr(dm *d, int kind, const char *s, size_t len)
+{
+    node *x = mk(d, kind, NULL, NULL);
+
+    if (x) {
+        x->str = s;
+        x->slen = len;
+    }
+    return x;
+}
+
+static node *mkname(dm *d, const char *s)
+{
+    return mkstr(d, K_NAME, s, strlen(s));
+}
+
+static void push(dm *d, node ***tab, size_t *n, size_t *cap, node *x)
+{
+    if (d->fail || !x)
+        return;
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 32;
+        node **t;
+        if (c > MAX_TABLE) {
+            d->fail = 1;
+            return;
+        }
+        t = realloc(*tab, c * sizeof *t);
+        if (!t) {
+            d->fail = 1;
+            return;
+        }
+        *tab = t;
+        *cap = c;
+    }
+    (*tab)[(*n)++] = x;
+}
+
+static void add_sub(dm *d, node *x)
+{
+    push(d, &d->subs, &d->nsubs, &d->capsubs, x);
+}
+
+static void add_tp(dm *d, node *x)
+{
+    push(d, &d->tp, &d->ntp, &d->captp, x);
+}
+
+/* List building: a K_LIST whose items are appended at the tail. */
+typedef struct lb {
+    node *list, *tail;
+} lb;
+
+static void lb_init(dm *d, lb *l)
+{
+    l->list = mk(d, K_LIST, NULL, NULL);
+    l->tail = NULL;
+}
+
+static void lb_add(dm *d, lb *l, node *x)
+{
+    node *it = mk(d, K_ITEM, x, NULL);
+
+    if (!it || !l->list)
+        return;
+    if (l->tail)
+        l->tail->b = it;
+    else
+        l->list->a = it;
+    l->tail = it;
+}
+
+/* <number> ::= [n] <decimal>; -1 when absent or too large. */
+static long number(dm *d, int *neg)
+{
+    long v = 0;
+    int any = 0;
+
+    if (neg)
+        *neg = eat(d, 'n');
+    while (isdig(peek(d))) {
+        v = v * 10 + (peek(d) - '0');
+        if (v > 100000000L)
+            return -1;
+        d->pos++;
+        any = 1;
+    }
+    return any ? v : -1;
+}
+
+/* <seq-id> _ : S_ is 0, S0_ is 1, S9_ 10, SA_ 11 ... (base 36). */
+static long seq_id(dm *d)
+{
+    long v = 0;
+    int any = 0;
+
+    if (eat(d, '_'))
+        return 0;
+    for (;;) {
+        int c = peek(d);
+        if (isdig(c))
+            v = v * 36 + (c - '0');
+        else if (c >= 'A' && c <= 'Z')
+            v = v * 36 + (c - 'A' + 10);
+        else
+            break;
+        if (v > 1000000L)
+            return -1;
+        d->pos++;
+        any = 1;
+    }
+    if (!any || !eat(d, '_'))
+        return -1;
+    return v + 1;
+}
+
+/* ---- grammar -------------------------------------------------------------------- */
+
+typedef struct ninfo {
+    int targs;      /* the name ends in template arguments */
+    int ctor_dtor;  /* constructor, destructor or conversion operator */
+    int cv, ref;    /* qualifiers of a member function */
+    node *last;     /* the last plain name, for constructors */
+} ninfo;
+
+static node *encoding(dm *d);
+static node *name(dm *d, ninfo *ni, int tag);
+static node *type(dm *d);
+static node *template_args(dm *d, int tag);
+static node *expression(dm *d);
+static node *expr_primary(dm *d);
+
+static const struct { char code[3]; uint8_t arity; const char *name; } ops[] = {
+    { "aN", 2, "&=" }, { "aS", 2, "=" }, { "aa", 2, "&&" }, { "ad", 1, "&" }, { "an", 2, "&" },
+    { "cl", 2, "()" }, { "cm", 2, "," }, { "co", 1, "~" }, { "dV", 2, "/=" }, { "da", 1, " delete[]" },
+    { "de", 1, "*" }, { "dl", 1, " delete" }, { "dv", 2, "/" }, { "eO", 2, "^=" }, { "eo", 2, "^" },
+    { "eq", 2, "==" }, { "ge", 2, ">=" }, { "gt", 2, ">" }, { "ix", 2, "[]" }, { "lS", 2, "<<=" },
+    { "le", 2, "<=" }, { "ls", 2, "<<" }, { "lt", 2, "<" }, { "mI", 2, "-=" }, { "mL", 2, "*=" },
+    { "mi", 2, "-" }, { "ml", 2, "*" }, { "mm", 1, "--" }, { "na", 1, " new[]" }, { "ne", 2, "!=" },
+    { "ng", 1, "-" }, { "nt", 1, "!" }, { "nw", 1, " new" }, { "oR", 2, "|=" }, { "oo", 2, "||" },
+    { "or", 2, "|" }, { "pL", 2, "+=" }, { "pl", 2, "+" }, { "pm", 2, "->*" }, { "pp", 1, "++" },
+    { "ps", 1, "+" }, { "pt", 2, "->" }, { "qu", 3, "?" }, { "rM", 2, "%=" }, { "rS", 2, ">>=" },
+    { "rm", 2, "%" }, { "rs", 2, ">>" }, { "ss", 2, "<=>" },
+};
+
+static int find_op(const dm *d)
+{
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (peek(d) == ops[i].code[0] && peekat(d, 1) == ops[i].code[1])
+            return (int)i;
+    return -1;
+}
+
+static node *source_name(dm *d)
+{
+    long len = number(d, NULL);
+    const char *id;
+
+    if (len <= 0 || (size_t)len > d->n - d->pos)
+        return fail(d);
+    id = d->s + d->pos;
+    d->pos += (size_t)len;
+    if (len >= 10 && memcmp(id, "_GLOBAL_", 8) == 0 && (id[8] == '.' || id[8] == '_' || id[8] == '$') &&
+        id[9] == 'N')
+        return mkname(d, "(anonymous namespace)");
+    return mkstr(d, K_NAME, id, (size_t)len);
+}
+
+static node *abi_tags(dm *d, node *x)
+{
+    while (x && peek(d) == 'B') {
+        node *t;
+        d->pos++;
+        t = source_name(d);
+        if (!t)
+            return NULL;
+        x = mk(d, K_ABI, x, NULL);
+        if (x) {
+            x->str = t->str;
+            x->slen = t->slen;
+        }
+    }
+    return x;
+}
+
+/* Parameters of a function or lambda: types up to 'E', '.' or the end;
+ * a lone 'v' is "no parameters". */
+static node *params(dm *d)
+{
+    lb l;
+
+    lb_init(d, &l);
+    if (peek(d) == 'v' && (peekat(d, 1) == 'E' || peekat(d, 1) == 0 || peekat(d, 1) == '.')) {
+        d->pos++;
+        return l.list;
+    }
+    while (!d->fail && peek(d) && peek(d) != 'E' && peek(d) != '.') {
+        if ((peek(d) == 'R' || peek(d) == 'O') && peekat(d, 1) == 'E')
+            break; /* ref-qualifier of a function type */
+        lb_add(d, &l, type(d));
+    }
+    return d->fail ? NULL : l.list;
+}
+
+static node *unqualified_name(dm *d, ninfo *ni)
+{
+    int c = peek(d);
+    node *x = NULL;
+
+    ni->ctor_dtor = 0;
+    if (c == 'L' && isdig(peekat(d, 1))) { /* internal linkage */
+        d->pos++;
+        c = peek(d);
+    }
+    if (isdig(c)) {
+        x = source_name(d);
+        ni->last = x;
+    } else if (c == 'U' && peekat(d, 1) == 'l') { /* Ul <params> E [<number>] _ */
+        node *p;
+        long num = 0;
+        d->pos += 2;
+        p = params(d);
+        if (!p || !eat(d, 'E'))
+            return fail(d);
+        if (isdig(peek(d)) && (num = number(d, NULL) + 1) <= 0)
+            return fail(d);
+        if (!eat(d, '_'))
+            return fail(d);
+        x = mk(d, K_LAMBDA, p, NULL);
+        if (x)
+            x->num = (int)num + 1;
+    } else if (c == 'U' && peekat(d, 1) == 't') { /* Ut [<number>] _ */
+        long num = 0;
+        d->pos += 2;
+        if (isdig(peek(d)) && (num = number(d, NULL) + 1) <= 0)
+            return fail(d);
+        if (!eat(d, '_'))
+            return fail(d);
+        x = mk(d, K_UNNAMED, NULL, NULL);
+        if (x)
+            x->num = (int)num + 1;
+    } else if (c == 'C' && (isdig(peekat(d, 1)) || peekat(d, 1) == 'I')) {
+        if (!ni->last)
+            return fail(d);
+        d->pos += 2;
+        if (d->s[d->pos - 1] == 'I') { /* inheriting constructor: CI1 <type> */
+            d->pos++;
+            if (!type(d))
+                return NULL;
+        }
+        x = ni->last;
+        ni->ctor_dtor = 1;
+    } else if (c == 'D' && strchr("01245", peekat(d, 1)) && peekat(d, 1)) {
+        if (!ni->last)
+            return fail(d);
+        d->pos += 2;
+        x = mk(d, K_DTOR, ni->last, NULL);
+        ni->ctor_dtor = 1;
+    } else if (c == 'c' && peekat(d, 1) == 'v') { /* conversion operator */
+        node *t;
+        d->pos += 2;
+        t = type(d);
+        x = mk(d, K_SPECIAL, t, NULL);
+        if (x) {
+            x->str = "operator ";
+            x->slen = 9;
+        }
+        ni->ctor_dtor = 1;
+    } else if (c == 'l' && peekat(d, 1) == 'i') { /* literal operator */
+        node *t;
+        d->pos += 2;
+        t = source_name(d);
+        x = mk(d, K_SPECIAL, t, NULL);
+        if (x) {
+            x->str = "operator\"\" ";
+            x->slen = 11;
+        }
+    } else {
+        int i = find_op(d);
+        if (i < 0)
+            return fail(d);
+        d->pos += 2;
+        x = mk(d, K_SPECIAL, mkname(d, ops[i].name), NULL);
+        if (x) {
+            x->str = "operator";
+            x->slen = 8;
+        }
+    }
+    return abi_tags(d, x);
+}
+
+static node *substitution(dm *d)
+{
+    static const struct { char c; const char *name; } std_subs[] = {
+        { 't', "std" }, { 'a', "std::allocator" }, { 'b', "std::basic_string" },
+        { 's', "std::string" }, { 'i', "std::istream" }, { 'o', "std::ostream" },
+        { 'd', "std::iostream" },
+    };
+    long id;
+
+    d->pos++; /* S */
+    for (size_t i = 0; i < sizeof std_subs / sizeof std_subs[0]; i++)
+        if (peek(d) == std_subs[i].c) {
+            d->pos++;
+            if (i == 0)
+                return mkname(d, "std");
+            return mk(d, K_NESTED, mkname(d, "std"), mkname(d, std_subs[i].name + 5));
+        }
+    id = seq_id(d);
+    if (id < 0 || (size_t)id >= d->nsubs)
+        return fail(d);
+    return d->subs[id];
+}
+
+/* T_ is 0, T<n>_ is n+1, decimal, in the innermost tagged level. */
+static node *template_param_ref(dm *d)
+{
+    long id = 0;
+
+    d->pos++; /* T */
+    if (!eat(d, '_')) {
+        id = number(d, NULL);
+        if (id < 0 || !eat(d, '_'))
+            return fail(d);
+        id++;
+    }
+    if (d->tpbase + (size_t)id >= d->ntp)
+        return fail(d);
+    return d->tp[d->tpbase + (size_t)id];
+}
+
+/* The plain name a constructor repeats: the last component, no arguments. */
+static node *last_name(node *x)
+{
+    for (int i = 0; x && i < MAX_DEPTH; i++) {
+        if (x->kind == K_NESTED)
+            x = x->b;
+        else if (x->kind == K_TEMPLATE)
+            x = x->a;
+        else
+            return x;
+    }
+    return NULL;
+}
+
+static node *nested_name(dm *d, ninfo *ni, int tag)
+{
+    node *sofar = NULL;
+    int pushed = 0;
+
+    d->pos++; /* N */
+    ni->cv = 0;
+    ni->ref = 0;
+    for (;;) {
+        if (eat(d, 'r'))
+            ni->cv |= 4;
+        else if (eat(d, 'V'))
+            ni->cv |= 2;
+        else if (eat(d, 'K'))
+            ni->cv |= 1;
+        else
+            break;
+    }
+    if (eat(d, 'R'))
+        ni->ref = 1;
+    else if (eat(d, 'O'))
+        ni->ref = 2;
+    while (!eat(d, 'E')) {
+        int c = peek(d);
+        if (d->fail || c == 0)
+            return fail(d);
+        if (c == 'M') { /* <data-member-prefix> */
+            d->pos++;
+            continue;
+        }
+        if (c == 'S' && peekat(d, 1) == 't') {
+            if (sofar)
+                return fail(d);
+            d->pos += 2;
+            sofar = mkname(d, "std");
+            ni->targs = 0;
+            continue;
+        }
+        if (c == 'S') {
+            if (sofar)
+                return fail(d);
+            sofar = substitution(d);
+            ni->last = last_name(sofar);
+            ni->targs = 0;
+            continue;
+        }
+        if (c == 'I') {
+            node *args;
+            if (!sofar)
+                return fail(d);
+            args = template_args(d, tag);
+            sofar = mk(d, K_TEMPLATE, sofar, args);
+            ni->targs = 1;
+        } else if (c == 'T') {
+            if (sofar)
+                return fail(d);
+            sofar = template_param_ref(d);
+            ni->targs = 0;
+        } else if (c == 'D' && (peekat(d, 1) == 't' || peekat(d, 1) == 'T')) {
+            if (sofar)
+                return fail(d);
+            sofar = type(d);
+            ni->targs = 0;
+        } else {
+            node *u = unqualified_name(d, ni);
+            sofar = sofar ? mk(d, K_NESTED, sofar, u) : u;
+            ni->targs = 0;
+        }
+        if (!sofar)
+            return fail(d);
+        add_sub(d, sofar);
+        pushed = 1;
+    }
+    if (!sofar)
+        return fail(d);
+    if (pushed)
+        d->nsubs--; /* the complete name is not a candidate here */
+    return sofar;
+}
+
+/* <discriminator> ::= _ <digit> | __ <number> _ */
+static void discriminator(dm *d)
+{
+    if (peek(d) == '_' && isdig(peekat(d, 1))) {
+        d->pos += 2;
+    } else if (peek(d) == '_' && peekat(d, 1) == '_' && isdig(peekat(d, 2))) {
+        d->pos += 2;
+        (void)number(d, NULL);
+        eat(d, '_');
+    }
+}
+
+static node *local_name(dm *d, ninfo *ni, int tag)
+{
+    node *enc, *ent;
+
+    d->pos++; /* Z */
+    enc = encoding(d);
+    if (!enc || !eat(d, 'E'))
+        return fail(d);
+    if (eat(d, 's')) {
+        discriminator(d);
+        return mk(d, K_LOCAL, enc, mkname(d, "string literal"));
+    }
+    if (peek(d) == 'd') { /* default argument: d [<number>] _ <name> */
+        d->pos++;
+        if (isdig(peek(d)))
+            (void)number(d, NULL);
+        if (!eat(d, '_'))
+            return fail(d);
+    }
+    ent = name(d, ni, tag);
+    if (ent && ent->kind != K_LAMBDA && ent->kind != K_UNNAMED)
+        discriminator(d);
+    /* GNU elides the return type of the enclosing function. */
+    if (enc->kind == K_FUNC)
+        enc->a = NULL;
+    return mk(d, K_LOCAL, enc, ent);
+}
+
+static node *name(dm *d, ninfo *ni, int tag)
+{
+    int c = peek(d);
+    node *x;
+
+    if (++d->depth > MAX_DEPTH)
+        return fail(d);
+    ni->targs = 0;
+    if (c == 'N') {
+        x = nested_name(d, ni, tag);
+    } else if (c == 'Z') {
+        x = local_name(d, ni, tag);
+    } else if (c == 'S' && peekat(d, 1) != 't') {
+        x = substitution(d);
+        if (x && peek(d) == 'I') {
+            x = mk(d, K_TEMPLATE, x, template_args(d, tag));
+            ni->targs = 1;
+        }
+    } else {
+        int std = 0;
+        if (c == 'S') {
+            d->pos += 2;
+            std = 1;
+        }
+        x = unqualified_name(d, ni);
+        if (std)
+            x = mk(d, K_NESTED, mkname(d, "std"), x);
+        if (x && peek(d) == 'I') {
+            add_sub(d, x);
+            x = mk(d, K_TEMPLATE, x, template_args(d, tag));
+            ni->targs = 1;
+        }
+    }
+    d->depth--;
+    return d->fail ? NULL : x;
+}
+
+static node *template_arg(dm *d)
+{
+    int c = peek(d);
+
+    if (c == 'L')
+        return expr_primary(d);
+    if (c == 'X') {
+        node *e;
+        d->pos++;
+        e = expression(d);
+        if (!eat(d, 'E'))
+            return fail(d);
+        return e;
+    }
+    if (c == 'J') {
+        lb l;
+        d->pos++;
+        lb_init(d, &l);
+        while (!d->fail && !eat(d, 'E')) {
+            if (!peek(d))
+                return fail(d);
+            lb_add(d, &l, template_arg(d));
+        }
+        return mk(d, K_PACK, l.list, NULL);
+    }
+    return type(d);
+}
+
+/* I <template-arg>+ E. With tag set, the arguments become the template
+ * parameters T_, T0_ ... of the innermost level (they belong to the
+ * entity being encoded). */
+static node *template_args(dm *d, int tag)
+{
+    lb l;
+
+    if (!eat(d, 'I'))
+        return fail(d);
+    if (++d->depth > MAX_DEPTH)
+        return fail(d);
+    if (tag)
+        d->ntp = d->tpbase;
+    lb_init(d, &l);
+    while (!d->fail && !eat(d, 'E')) {
+        node *a;
+        if (!peek(d))
+            return fail(d);
+        a = template_arg(d);
+        lb_add(d, &l, a);
+        if (tag)
+            add_tp(d, a);
+    }
+    d->depth--;
+    return d->fail ? NULL : l.list;
+}
+
+static const char *builtin(int c)
+{
+    switch (c) {
+    case 'v': return "void";
+    case 'w': return "wchar_t";
+    case 'b': return "bool";
+    case 'c': return "char";
+    case 'a': return "signed char";
+    case 'h': return "unsigned char";
+    case 's': return "short";
+    case 't': return "unsigned short";
+    case 'i': return "int";
+    case 'j': return "unsigned int";
+    case 'l': return "long";
+    case 'm': return "unsigned long";
+    case 'x': return "long long";
+    case 'y': return "unsigned long long";
+    case 'n': return "__int128";
+    case 'o': return "unsigned __int128";
+    case 'f': return "float";
+    case 'd': return "double";
+    case 'e': return "long double";
+    case 'g': return "__float128";
+    case 'z': return "...";
+    default: return NULL;
+    }
+}
+
+static const char *builtin_d(int c)
+{
+    switch (c) {
+    case 'd': return "decimal64";
+    case 'e': return "decimal128";
+    case 'f': return "decimal32";
+    case 'h': return "half";
+    case 'i': return "char32_t";
+    case 's': return "char16_t";
+    case 'u': return "char8_t";
+    case 'a': return "auto";
+    case 'c': return "decltype(auto)";
+    case 'n': return "decltype(nullptr)";
+    default: return NULL;
+    }
+}
+
+/* F [Y] <return> <params> [R|O] E */
+static node *function_type(dm *d, int cv)
+{
+    node *ret, *ps, *x;
+    int ref = 0;
+
+    d->pos++; /* F */
+    eat(d, 'Y');
+    ret = type(d);
+    ps = params(d);
+    if (eat(d, 'R'))
+        ref = 1;
+    else if (eat(d, 'O'))
+        ref = 2;
+    if (!ret || !ps || !eat(d, 'E'))
+        return fail(d);
+    x = mk(d, K_FTYPE, ret, ps);
+    if (x)
+        x->flags = (uint8_t)(cv | ref << 3);
+    return x;
+}
+
+/* One case per production of <type>, kept in one switch so that the grammar
+ * reads in one place. */
+static node *type_inner(dm *d)
+{
+    int c = peek(d);
+    const char *b;
+    node *x = NULL;
+
+    if ((b = builtin(c)) != NULL) {
+        d->pos++;
+        return mkname(d, b);
+    }
+    switch (c) {
+    case 'D':
+        if ((b = builtin_d(peekat(d, 1))) != NULL) {
+            d->pos += 2;
+            return mkname(d, b);
+        }
+        if (peekat(d, 1) == 'F') { /* DF <bits> [x] _ | DF16b */
+            const char *st;
+            d->pos += 2;
+            if (peek(d) == '1' && peekat(d, 1) == '6' && peekat(d, 2) == 'b') {
+                d->pos += 3;
+                return mkname(d, "std::bfloat16_t");
+            }
+            st = d->s + d->pos;
+            if (number(d, NULL) < 0)
+                return fail(d);
+            eat(d, 'x');
+            x = mk(d, K_SPECIAL, mkstr(d, K_NAME, st, (size_t)(d->s + d->pos - st)), NULL);
+            if (!eat(d, '_'))
+                return fail(d);
+            if (x) {
+                x->str = "_Float";
+                x->slen = 6;
+            }
+            return x;
+        }
+        if (peekat(d, 1) == 'p') { /* pack expansion */
+            d->pos += 2;
+            x = mk(d, K_EXPAND, type(d), NULL);
+            break;
+        }
+        if (peekat(d, 1) == 't' || peekat(d, 1) == 'T') { /* decltype(expr) */
+            d->pos += 2;
+            x = mk(d, K_DECLTYPE, expression(d), NULL);
+            if (!eat(d, 'E'))
+                return fail(d);
+            break;
+        }
+        if (peekat(d, 1) == 'v') { /* Dv <number> _ <type> */
+            node *dim;
+            const char *st;
+            d->pos += 2;
+            st = d->s + d->pos;
+            if (number(d, NULL) < 0)
+                return fail(d);
+            dim = mkstr(d, K_NAME, st, (size_t)(d->s + d->pos - st));
+            if (!eat(d, '_'))
+                return fail(d);
+            x = mk(d, K_VECTOR, type(d), dim);
+            break;
+        }
+        if (peekat(d, 1) == 'x' || peekat(d, 1) == 'o') { /* exception specs */
+            d->pos += 2;
+            if (peek(d) != 'F')
+                return fail(d);
+            x = function_type(d, 0);
+            break;
+        }
+        return fail(d);
+    case 'r':
+    case 'V':
+    case 'K': {
+        int cv = 0;
+        for (;;) {
+            if (eat(d, 'r'))
+                cv |= 4;
+            else if (eat(d, 'V'))
+                cv |= 2;
+            else if (eat(d, 'K'))
+                cv |= 1;
+            else
+                break;
+        }
+        if (peek(d) == 'F') {
+            x = function_type(d, cv);
+        } else {
+            x = mk(d, K_QUAL, type(d), NULL);
+            if (x)
+                x->flags = (uint8_t)cv;
+        }
+        break;
+    }
+    case 'U': { /* vendor qualifier: U <source-name> [<template-args>] <type> */
+        node *q, *t;
+        d->pos++;
+        q = source_name(d);
+        if (peek(d) == 'I')
+            (void)template_args(d, 0);
+        t = type(d);
+        x = mk(d, K_VQUAL, t, NULL);
+        if (x && q) {
+            x->str = q->str;
+            x->slen = q->slen;
+        }
+        break;
+    }
+    case 'P':
+        d->pos++;
+        x = mk(d, K_PTR, type(d), NULL);
+        break;
+    case 'R':
+        d->pos++;
+        x = mk(d, K_REF, type(d), NULL);
+        break;
+    case 'O':
+        d->pos++;
+        x = mk(d, K_RREF, type(d), NULL);
+        break;
+    case 'F':
+        x = function_type(d, 0);
+        break;
+    case 'A': { /* A [<number> | <expression>] _ <type> */
+        node *dim = NULL;
+        d->pos++;
+        if (isdig(peek(d))) {
+            const char *st = d->s + d->pos;
+            (void)number(d, NULL);
+            dim = mkstr(d, K_NAME, st, (size_t)(d->s + d->pos - st));
+        } else if (peek(d) != '_') {
+            dim = expression(d);
+        }
+        if (!eat(d, '_'))
+            return fail(d);
+        x = mk(d, K_ARRAY, type(d), dim);
+        break;
+    }
+    case 'M': {
+        node *cls;
+        d->pos++;
+        cls = type(d);
+        x = mk(d, K_PTRMEM, cls, type(d));
+        break;
+    }
+    case 'T':
+        x = template_param_ref(d);
+        if (x && peek(d) == 'I') { /* template template parameter with arguments */
+            add_sub(d, x);
+            x = mk(d, K_TEMPLATE, x, template_args(d, 0));
+        }
+        break;
+    case 'S':
+        if (peekat(d, 1) != 't') {
+            x = substitution(d);
+            if (x && peek(d) == 'I')
+                x = mk(d, K_TEMPLATE, x, template_args(d, 0));
+            else
+                return x; /* a plain substitution is not a new candidate */
+        } else { /* St <unqualified-name>: a class name */
+            ninfo ni = { 0 };
+            x = name(d, &ni, 0);
+        }
+        break;
+    case 'N':
+    case 'Z':
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9': {
+        ninfo ni = { 0 };
+        x = name(d, &ni, 0);
+        break;
+    }
+    case 'u': { /* vendor extended type */
+        d->pos++;
+        x = source_name(d);
+        break;
+    }
+    default:
+        return fail(d);
+    }
+    if (!x)
+        return fail(d);
+    add_sub(d, x);
+    return x;
+}
+
+static node *type(dm *d)
+{
+    node *x;
+
+    if (++d->depth > MAX_DEPTH)
+        return fail(d);
+    x = type_inner(d);
+    d->depth--;
+    return d->fail ? NULL : x;
+}
+
+/* L <type> <value> E | L <mangled-name> E | L_Z <encoding> E | LDnE */
+static node *expr_primary(dm *d)
+{
+    node *t, *x;
+    const char *st;
+    int neg;
+
+    d->pos++; /* L */
+    if (peek(d) == '_' && peekat(d, 1) == 'Z') {
+        d->pos += 2;
+        x = encoding(d);
+        if (!eat(d, 'E'))
+            return fail(d);
+        return x;
+    }
+    if (peek(d) == 'Z') { /* old form without the underscore */
+        d->pos++;
+        x = encoding(d);
+        if (!eat(d, 'E'))
+            return fail(d);
+        return x;
+    }
+    t = type(d);
+    if (!t)
+        return NULL;
+    if (eat(d, 'E')) /* LDnE: the type alone */
+        return t;
+    neg = eat(d, 'n');
+    st = d->s + d->pos;
+    while (peek(d) && peek(d) != 'E')
+        d->pos++;
+    if (!eat(d, 'E') || d->s + d->pos - 1 == st)
+        return fail(d);
+    x = mk(d, K_LIT, t, NULL);
+    if (x) {
+        x->str = st;
+        x->slen = (size_t)(d->s + d->pos - 1 - st);
+        x->flags = (uint8_t)neg;
+    }
+    return x;
+}
+
+static node *expression(dm *d)
+{
+    int c = peek(d), i;
+    node *x = NULL;
+
+    if (++d->depth > MAX_DEPTH)
+        return fail(d);
+    if (c == 'L') {
+        x = expr_primary(d);
+    } else if (c == 'T') {
+        x = template_param_ref(d);
+    } else if (c == 'f' && peekat(d, 1) == 'p') { /* fp [<cv>] [<number>] _ */
+        long num = 0;
+        d->pos += 2;
+        while (peek(d) == 'r' || peek(d) == 'V' || peek(d) == 'K')
+            d->pos++;
+        if (isdig(peek(d)) && (num = number(d, NULL) + 1) <= 0)
+            return fail(d);
+        if (!eat(d, '_'))
+            return fail(d);
+        x = mk(d, K_UNNAMED, NULL, NULL); /* printed as {parm#n} */
+        if (x) {
+            x->num = (int)num + 1;
+            x->flags = 1;
+        }
+    } else if (c == 's' && peekat(d, 1) == 'r') { /* sr <type> <unqualified-name> [<template-args>] */
+        ninfo ni = { 0 };
+        node *t, *u;
+        d->pos += 2;
+        t = type(d);
+        u = unqualified_name(d, &ni);
+        if (u && peek(d) == 'I')
+            u = mk(d, K_TEMPLATE, u, template_args(d, 0));
+        x = mk(d, K_NESTED, t, u);
+    } else if (c == 's' && (peekat(d, 1) == 't' || peekat(d, 1) == 'z')) {
+        int is_type = peekat(d, 1) == 't';
+        d->pos += 2;
+        x = mk(d, K_SIZEOF, is_type ? type(d) : expression(d), NULL);
+        if (x) {
+            x->str = "sizeof ";
+            x->slen = 7;
+        }
+    } else if (c == 'a' && (peekat(d, 1) == 't' || peekat(d, 1) == 'z')) {
+        int is_type = peekat(d, 1) == 't';
+        d->pos += 2;
+        x = mk(d, K_SIZEOF, is_type ? type(d) : expression(d), NULL);
+        if (x) {
+            x->str = "alignof ";
+            x->slen = 8;
+        }
+    } else if (c == 's' && peekat(d, 1) == 'p') { /* sp <expression>: pack expansion */
+        d->pos += 2;
+        x = mk(d, K_EXPAND, expression(d), NULL);
+    } else if (c == 'c' && peekat(d, 1) == 'v') { /* cv <type> <expression> */
+        node *t;
+        d->pos += 2;
+        t = type(d);
+        if (eat(d, '_')) { /* cv <type> _ <expression>* E */
+            lb l;
+            lb_init(d, &l);
+            while (!d->fail && !eat(d, 'E')) {
+                if (!peek(d))
+                    return fail(d);
+                lb_add(d, &l, expression(d));
+            }
+            x = mk(d, K_CAST, t, mk(d, K_PACK, l.list, NULL));
+        } else {
+            x = mk(d, K_CAST, t, expression(d));
+        }
+    } else if ((c == 'd' || c == 'p') && peekat(d, 1) == 't') { /* dt/pt <expression> <name> */
+        ninfo ni = { 0 };
+        node *e;
+        d->pos += 2;
+        e = expression(d);
+        x = mk(d, K_MEMBER, e, unqualified_name(d, &ni));
+        if (x) {
+            x->str = c == 'd' ? "." : "->";
+            x->slen = strlen(x->str);
+        }
+    } else if (c == 'c' && peekat(d, 1) == 'l') { /* cl <expression>+ E */
+        node *f;
+        lb l;
+        d->pos += 2;
+        f = expression(d);
+        lb_init(d, &l);
+        while (!d->fail && !eat(d, 'E')) {
+            if (!peek(d))
+                return fail(d);
+            lb_add(d, &l, expression(d));
+        }
+        x = mk(d, K_CALL, f, l.list);
+    } else if (isdig(c) || c == 'o' || (c == 'd' && peekat(d, 1) == 'n')) {
+        ninfo ni = { 0 }; /* an unresolved name */
+        x = unqualified_name(d, &ni);
+        if (x && peek(d) == 'I')
+            x = mk(d, K_TEMPLATE, x, template_args(d, 0));
+    } else if ((i = find_op(d)) >= 0) {
+        d->pos += 2;
+        if (ops[i].arity == 1) {
+            x = mk(d, K_UNARY, expression(d), NULL);
+        } else if (ops[i].arity == 2) {
+            node *l = expression(d);
+            x = mk(d, K_BINARY, l, expression(d));
+        } else {
+            node *a = expression(d), *b = expression(d);
+            x = mk(d, K_TERNARY, a, b);
+            if (x)
+                x->c = expression(d);
+        }
+        if (x) {
+            x->str = ops[i].name;
+            x->slen = strlen(ops[i].name);
+            x->num = i;
+        }
+    } else {
+        return fail(d);
+    }
+    d->depth--;
+    return d->fail ? NULL : x;
+}
+
+/* <encoding> ::= <name> [<bare-function-type>] | <special-name>.
+ * The template parameters of an encoding are its own: they are saved and
+ * restored around it. */
+static node *encoding(dm *d)
+{
+    size_t save_base = d->tpbase, save_n = d->ntp;
+    ninfo ni = { 0 };
+    node *nm, *ret = NULL, *ps, *x;
+    int c;
+
+    if (++d->depth > MAX_DEPTH)
+        return fail(d);
+    d->tpbase = d->ntp;
+    if (peek(d) == 'T' || (peek(d) == 'G' && peekat(d, 1) == 'V')) {
+        static const struct { char code[3]; const char *text; } special[] = {
+            { "TV", "vtable for " }, { "TT", "VTT for " }, { "TI", "typeinfo for " },
+            { "TS", "typeinfo name for " }, { "GV", "guard variable for " },
+        };
+        x = NULL;
+        for (size_t i = 0; i < sizeof special / sizeof special[0]; i++)
+            if (peek(d) == special[i].code[0] && peekat(d, 1) == special[i].code[1]) {
+                d->pos += 2;
+                x = mk(d, K_SPECIAL, special[i].code[0] == 'G' ? name(d, &ni, 0) : type(d), NULL);
+                if (x) {
+                    x->str = special[i].text;
+                    x->slen = strlen(x->str);
+                }
+                break;
+            }
+        if (!x)
+            fail(d);
+        goto out;
+    }
+    nm = name(d, &ni, 1);
+    c = peek(d);
+    if (!nm || c == 0 || c == 'E' || c == '.') {
+        x = nm;
+        goto out;
+    }
+    if (ni.targs && !ni.ctor_dtor)
+        ret = type(d);
+    ps = params(d);
+    x = mk(d, K_FUNC, ret, nm);
+    if (x) {
+        x->c = ps;
+        x->flags = (uint8_t)(ni.cv | ni.ref << 3);
+    }
+out:
+    d->tpbase = save_base;
+    d->ntp = save_n;
+    d->depth--;
+    return d->fail ? NULL : x;
+}
+
+/* ---- printing -------------------------------------------------------------------- */
+
+static void out(dm *d, const char *s, size_t n)
+{
+    if (d->fail)
+        return;
+    if (d->len + n + 1 > d->cap) {
+        size_t cap = d->cap ? d->cap : 256;
+        char *b;
+        while (cap < d->len + n + 1)
+            cap *= 2;
+        if (cap > d->limit) {
+            if (d->len + n + 1 > d->limit) {
+                d->fail = 1;
+                return;
+            }
+            cap = d->limit;
+        }
+        b = realloc(d->out, cap);
+        if (!b) {
+            d->fail = 1;
+            return;
+        }
+        d->out = b;
+        d->cap = cap;
+    }
+    memcpy(d->out + d->len, s, n);
+    d->len += n;
+}
+
+static void outs(dm *d, const char *s)
+{
+    out(d, s, strlen(s));
+}
+
+static int last_char(const dm *d)
+{
+    return d->len ? d->out[d->len - 1] : 0;
+}
+
+/* A declarator being built from the outside in: "*", "&", " const" ... */
+typedef struct decl {
+    const char *text;
+    const node *cls; /* pointer to member: "Class::" before text */
+    const struct decl *next;
+} decl;
+
+static void print(dm *d, const node *x);
+
+/* Inside a pack expansion the pack stands for its current element. */
+static const node *resolve(const dm *d, const node *x)
+{
+    if (x && x == d->pack && d->elem)
+        return d->elem;
+    return x;
+}
+
+/* A pointer (reference, ...) chain that ends in a function or array type
+ * prints its declarator inside: "void (*)(int)", "int (&) [4]". */
+static int needs_decl(const dm *d, const node *x)
+{
+    for (int i = 0; x && i < MAX_DEPTH; i++) {
+        x = resolve(d, x);
+        switch (x->kind) {
+        case K_FTYPE:
+        case K_ARRAY:
+            return 1;
+        case K_PTR:
+        case K_REF:
+        case K_RREF:
+        case K_QUAL:
+            x = x->a;
+            break;
+        case K_PTRMEM:
+            x = x->b;
+            break;
+        default:
+            return 0;
+        }
+    }
+    return 0;
+}
+
+static void print_decl_chain(dm *d, const decl *dc)
+{
+    /* Innermost (nearest the base type) first: "*&", "(* const)". */
+    for (; dc && !d->fail; dc = dc->next) {
+        if (dc->cls) {
+            print(d, dc->cls);
+            outs(d, "::");
+        }
+        outs(d, dc->text);
+    }
+}
+
+static void print_list(dm *d, const node *list)
+{
+    int any = 0;
+
+    for (const node *it = list ? list->a : NULL; it && !d->fail; it = it->b) {
+        size_t mark = d->len, after;
+        if (any)
+            outs(d, ", ");
+        after = d->len;
+        print(d, it->a);
+        if (d->len == after)
+            d->len = mark; /* printed nothing (an empty pack): no separator */
+        else
+            any = 1;
+    }
+}
+
+static const char *const qual_text[8] = {
+    "", " const", " volatile", " const volatile", " restrict", " const restrict",
+    " volatile restrict", " const volatile restrict",
+};
+
+static void print_quals(dm *d, int cv)
+{
+    outs(d, qual_text[cv & 7]);
+}
+
+static void print_ref(dm *d, int ref)
+{
+    if (ref == 1)
+        outs(d, " &");
+    else if (ref == 2)
+        outs(d, " &&");
+}
+
+/* Prints a type with a declarator (pointer, reference, member pointer)
+ * that must go inside it for function and array types. */
+/* An array, its element type qualified by cv: "int const (&) [4][2]". */
+static void print_array(dm *d, const node *x, const decl *dc, int cv)
+{
+    const node *base = x;
+
+    for (int i = 0; base->kind == K_ARRAY && base->a && i < MAX_DEPTH; i++)
+        base = base->a;
+    print(d, base);
+    print_quals(d, cv);
+    if (dc) {
+        outs(d, " (");
+        print_decl_chain(d, dc);
+        outs(d, ")");
+    }
+    outs(d, " ");
+    for (const node *a = x; a != base && !d->fail; a = a->a) {
+        outs(d, "[");
+        print(d, a->b);
+        outs(d, "]");
+    }
+}
+
+static void print_type_decl(dm *d, const node *x, const decl *dc)
+{
+    decl next = { NULL, NULL, dc };
+    const node *in;
+    int cv;
+
+    x = resolve(d, x);
+    if (d->fail || !x)
+        return;
+    if (++d->steps > d->limit || ++d->depth > MAX_DEPTH) {
+        d->fail = 1;
+        return;
+    }
+    switch (x->kind) {
+    case K_PTR:
+        next.text = "*";
+        print_type_decl(d, x->a, &next);
+        break;
+    case K_REF:
+    case K_RREF: { /* reference collapsing: && only if every level is && */
+        int rv = x->kind == K_RREF;
+        in = resolve(d, x->a);
+        for (int i = 0; in && (in->kind == K_REF || in->kind == K_RREF) && i < MAX_DEPTH; i++) {
+            if (in->kind == K_REF)
+                rv = 0;
+            in = resolve(d, in->a);
+        }
+        next.text = rv ? "&&" : "&";
+        print_type_decl(d, in, &next);
+        break;
+    }
+    case K_PTRMEM:
+        next.text = "*";
+        next.cls = x->a;
+        print_type_decl(d, x->b, &next);
+        break;
+    case K_QUAL:
+        cv = x->flags;
+        in = resolve(d, x->a);
+        for (int i = 0; in && in->kind == K_QUAL && i < MAX_DEPTH; i++) {
+            cv |= in->flags;
+            in = resolve(d, in->a);
+        }
+        if (in && (in->kind == K_REF || in->kind == K_RREF)) {
+            print_type_decl(d, in, dc); /* a qualified reference is the reference */
+        } else if (in && in->kind == K_ARRAY) {
+            print_array(d, in, dc, cv);
+        } else if (needs_decl(d, in)) { /* a qualified pointer to function: "(* const)" */
+            next.text = qual_text[cv & 7];
+            print_type_decl(d, in, &next);
+        } else {
+            print(d, in);
+            print_quals(d, cv);
+            print_decl_chain(d, dc);
+        }
+        break;
+    case K_FTYPE:
+        print(d, x->a);
+        if (dc) {
+            outs(d, " (");
+            print_decl_chain(d, dc);
+            outs(d, ")(");
+        } else {
+            outs(d, " (");
+        }
+        print_list(d, x->b);
+        outs(d, ")");
+        print_quals(d, x->flags & 7);
+        print_ref(d, x->flags >> 3);
+        break;
+    case K_ARRAY:
+        print_array(d, x, dc, 0);
+        break;
+    default:
+        print(d, x);
+        for (const decl *p = dc; p; p = p->next)
+            if (p->cls) { /* "int Foo::*" */
+                outs(d, " ");
+                break;
+            }
+        print_decl_chain(d, dc);
+        break;
+    }
+    d->depth--;
+}
+
+/* GNU prints operands of operators in parentheses unless they are names. */
+static void print_subexpr(dm *d, const node *x)
+{
+    int simple = x && (x->kind == K_NAME || x->kind == K_NESTED || x->kind == K_UNNAMED);
+
+    if (!simple)
+        outs(d, "(");
+    print(d, x);
+    if (!simple)
+        outs(d, ")");
+}
+
+static void print_literal(dm *d, const node *x)
+{
+    const node *t = x->a;
+    const char *tn = t && t->kind == K_NAME ? t->str : NULL;
+    size_t tl = tn ? t->slen : 0;
+    static const struct { const char *type, *suffix; } ints[] = {
+        { "int", "" }, { "unsigned int", "u" }, { "long", "l" }, { "unsigned long", "ul" },
+        { "long long", "ll" }, { "unsigned long long", "ull" },
+    };
+
+    if (tn && tl == 4 && memcmp(tn, "bool", 4) == 0 && x->slen == 1 && !x->flags &&
+        (x->str[0] == '0' || x->str[0] == '1')) {
+        outs(d, x->str[0] == '1' ? "true" : "false");
+        return;
+    }
+    for (size_t i = 0; tn && i < sizeof ints / sizeof ints[0]; i++)
+        if (tl == strlen(ints[i].type) && memcmp(tn, ints[i].type, tl) == 0) {
+            if (x->flags)
+                outs(d, "-");
+            out(d, x->str, x->slen);
+            outs(d, ints[i].suffix);
+            return;
+        }
+    outs(d, "(");
+    print(d, t);
+    outs(d, ")");
+    if (tn && ((tl == 5 && !memcmp(tn, "float", 5)) || (tl == 6 && !memcmp(tn, "double", 6)) ||
+               (tl == 11 && !memcmp(tn, "long double", 11)))) {
+        outs(d, "[");
+        out(d, x->str, x->slen);
+        outs(d, "]");
+        return;
+    }
+    if (x->flags)
+        outs(d, "-");
+    out(d, x->str, x->slen);
+}
+
+/* The first argument pack a pattern refers to (NULL: none). */
+static const node *find_pack(dm *d, const node *x, int depth)
+{
+    const node *p;
+
+    if (!x || depth > MAX_DEPTH || ++d->steps > d->limit)
+        return NULL;
+    if (x->kind == K_PACK)
+        return x;
+    if ((p = find_pack(d, x->a, depth + 1)) != NULL)
+        return p;
+    if ((p = find_pack(d, x->b, depth + 1)) != NULL)
+        return p;
+    return find_pack(d, x->c, depth + 1);
+}
+
+/* Dp <pattern>: the pattern once per element of its pack, comma-separated;
+ * nothing for an empty pack. */
+static void print_expansion(dm *d, const node *x)
+{
+    const node *pack = find_pack(d, x->a, 0), *save_pack = d->pack, *save_elem = d->elem;
+    int any = 0;
+
+    if (!pack) {
+        print(d, x->a);
+        outs(d, "...");
+        return;
+    }
+    for (const node *it = pack->a ? pack->a->a : NULL; it && !d->fail; it = it->b) {
+        if (any)
+            outs(d, ", ");
+        d->pack = pack;
+        d->elem = it->a;
+        print(d, x->a);
+        any = 1;
+    }
+    d->pack = save_pack;
+    d->elem = save_elem;
+}
+
+static void print_num(dm *d, int n)
+{
+    char buf[24];
+
+    snprintf(buf, sizeof buf, "%d", n);
+    outs(d, buf);
+}
+
+/* One case per node kind, in GNU c++filt's spelling. */
+static void print(dm *d, const node *x)
+{
+    if (d->fail || !x)
+        return;
+    if (++d->steps > d->limit || ++d->depth > MAX_DEPTH) {
+        d->fail = 1;
+        return;
+    }
+    switch (x->kind) {
+    case K_NAME:
+        out(d, x->str, x->slen);
+        break;
+    case K_NESTED:
+        print(d, x->a);
+        outs(d, "::");
+        print(d, x->b);
+        break;
+    case K_TEMPLATE:
+        print(d, x->a);
+        if (last_char(d) == '<')
+            outs(d, " "); /* operator<< <T> */
+        outs(d, "<");
+        print_list(d, x->b);
+        if (last_char(d) == '>')
+            outs(d, " ");
+        outs(d, ">");
+        break;
+    case K_LIST:
+        print_list(d, x);
+        break;
+    case K_PACK:
+        if (x == d->pack && d->elem)
+            print(d, d->elem);
+        else
+            print_list(d, x->a);
+        break;
+    case K_QUAL:
+    case K_PTR:
+    case K_REF:
+    case K_RREF:
+    case K_FTYPE:
+    case K_ARRAY:
+    case K_PTRMEM:
+        print_type_decl(d, x, NULL);
+        break;
+    case K_VQUAL:
+        print(d, x->a);
+        outs(d, " ");
+        out(d, x->str, x->slen);
+        break;
+    case K_VECTOR:
+        print(d, x->a);
+        outs(d, " __vector(");
+        print(d, x->b);
+        outs(d, ")");
+        break;
+    case K_FUNC:
+        if (x->a) {
+            print(d, x->a);
+            outs(d, " ");
+        }
+        print(d, x->b);
+        outs(d, "(");
+        print_list(d, x->c);
+        outs(d, ")");
+        print_quals(d, x->flags & 7);
+        print_ref(d, x->flags >> 3);
+        break;
+    case K_LOCAL:
+        print(d, x->a);
+        outs(d, "::");
+        print(d, x->b);
+        break;
+    case K_LAMBDA:
+        outs(d, "{lambda(");
+        print_list(d, x->a);
+        outs(d, ")#");
+        print_num(d, x->num);
+        outs(d, "}");
+        break;
+    case K_UNNAMED:
+        outs(d, x->flags ? "{parm#" : "{unnamed type#");
+        print_num(d, x->num);
+        outs(d, "}");
+        break;
+    case K_DTOR:
+        outs(d, "~");
+        print(d, x->a);
+        break;
+    case K_ABI:
+        print(d, x->a);
+        outs(d, "[abi:");
+        out(d, x->str, x->slen);
+        outs(d, "]");
+        break;
+    case K_LIT:
+        print_literal(d, x);
+        break;
+    case K_UNARY: {
+        const node *e = x->a;
+        out(d, x->str, x->slen);
+        /* &f: the address of a qualified function prints without its parameters */
+        if (x->slen == 1 && x->str[0] == '&' && e && e->kind == K_FUNC && !e->a && e->b &&
+            e->b->kind == K_NESTED)
+            e = e->b;
+        print_subexpr(d, e);
+        break;
+    }
+    case K_BINARY: {
+        int gt = x->slen == 1 && x->str[0] == '>';
+        if (gt)
+            outs(d, "(");
+        print_subexpr(d, x->a);
+        out(d, x->str, x->slen);
+        print_subexpr(d, x->b);
+        if (gt)
+            outs(d, ")");
+        break;
+    }
+    case K_TERNARY:
+        print_subexpr(d, x->a);
+        outs(d, "?");
+        print_subexpr(d, x->b);
+        outs(d, " : ");
+        print_subexpr(d, x->c);
+        break;
+    case K_CAST:
+        outs(d, "(");
+        print(d, x->a);
+        outs(d, ")");
+        if (x->b && x->b->kind == K_PACK) {
+            outs(d, "(");
+            print(d, x->b);
+            outs(d, ")");
+        } else {
+            print_subexpr(d, x->b);
+        }
+        break;
+    case K_SIZEOF:
+        out(d, x->str, x->slen);
+        outs(d, "(");
+        print(d, x->a);
+        outs(d, ")");
+        break;
+    case K_CALL:
+        if (x->a && x->a->kind == K_FUNC)
+            print(d, x->a->b);
+        else
+            print_subexpr(d, x->a);
+        outs(d, "(");
+        print_list(d, x->b);
+        outs(d, ")");
+        break;
+    case K_MEMBER:
+        print_subexpr(d, x->a);
+        out(d, x->str, x->slen);
+        print(d, x->b);
+        break;
+    case K_EXPAND:
+        print_expansion(d, x);
+        break;
+    case K_SPECIAL:
+        out(d, x->str, x->slen);
+        print(d, x->a);
+        break;
+    case K_CLONE:
+        print(d, x->a);
+        outs(d, " [clone ");
+        out(d, x->str, x->slen);
+        outs(d, "]");
+        break;
+    case K_DECLTYPE:
+        outs(d, "decltype (");
+        print(d, x->a);
+        outs(d, ")");
+        break;
+    default:
+        d->fail = 1;
+        break;
+    }
+    d->depth--;
+}
+
+/* ---- entry point ------------------------------------------------------------------ */
+
+/* ".cold.1", ".constprop.0.isra.0": compiler clone suffixes. */
+static node *clones(dm *d, node *x)
+{
+    while (x && peek(d) == '.') {
+        const char *st = d->s + d->pos;
+        d->pos++;
+        if (!((peek(d) >= 'a' && peek(d) <= 'z') || (peek(d) >= 'A' && peek(d) <= 'Z') || peek(d) == '_'))
+            return fail(d);
+        while ((peek(d) >= 'a' && peek(d) <= 'z') || (peek(d) >= 'A' && peek(d) <= 'Z') || peek(d) == '_' ||
+               isdig(peek(d)))
+            d->pos++;
+        while (peek(d) == '.' && isdig(peekat(d, 1))) {
+            d->pos++;
+            while (isdig(peek(d)))
+                d->pos++;
+        }
+        x = mk(d, K_CLONE, x, NULL);
+        if (x) {
+            x->str = st;
+            x->slen = (size_t)(d->s + d->pos - st);
+        }
+    }
+    return x;
+}
+
+char *gp_demangle(const char *mangled)
+{
+    dm d;
+    node *root;
+    size_t n;
+
+    if (!mangled || mangled[0] != '_' || mangled[1] != 'Z')
+        return NULL;
+    n = strlen(mangled);
+    if (n > GP_DEMANGLE_MAX_BYTES / 64)
+        return NULL;
+    memset(&d, 0, sizeof d);
+    d.s = mangled;
+    d.n = n;
+    d.pos = 2;
+    d.maxnodes = 4 * n + 64;
+    d.nodes = malloc(d.maxnodes * sizeof *d.nodes);
+    d.limit = 64 * n + 4096;
+    if (d.limit > GP_DEMANGLE_MAX_BYTES)
+        d.limit = GP_DEMANGLE_MAX_BYTES;
+    if (!d.nodes)
+        return NULL;
+    root = encoding(&d);
+    root = clones(&d, root);
+    if (!root || d.fail || d.pos != d.n) {
+        free(d.nodes);
+        free(d.subs);
+        free(d.tp);
+        return NULL;
+    }
+    d.depth = 0;
+    print(&d, root);
+    free(d.nodes);
+    free(d.subs);
+    free(d.tp);
+    if (d.fail || !d.out) {
+        free(d.out);
+        return NULL;
+    }
+    d.out[d.len] = '\0';
+    return d.out;
+}
