@@ -4,7 +4,7 @@
  * library in tests/fakenvml, so the two are compiled against one declaration.
  *
  * Layouts, enum values and versioned names follow NVML API 12/13 (checked
- * against the public nvml.h; see docs/CUPTI-NOTES.md section 5):
+ * against the public nvml.h; see docs/cupti-notes.md section 5):
  *   - every function is looked up by its VERSIONED name (nvmlInit_v2, ...);
  *     the header's `#define nvmlInit nvmlInit_v2` mappings do not apply to
  *     dlsym;

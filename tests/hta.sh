@@ -78,7 +78,7 @@ is "$(hta "$T/imported.json" | tail -n +2 | sort | tr '\n' ' ')" \
    "s20 346996/621/7470 s21 237710/71/0 s22 271786/1253/0 s7 102154/14226/32183 " \
    "a100 imported: the same idle time per stream"
 
-# include_last_profiler_step=True (HTA-SEMANTICS.md: a100 16.36/60.56/23.08 %).
+# include_last_profiler_step=True (docs/hta-semantics.md: a100 16.36/60.56/23.08 %).
 run gpupack analyze --json --hta-include-last-step "$KT/a100_rank3_train.json.gz"
 printf '%s\n' "$out" >"$T/last.json"
 is "$(hta "$T/last.json" | head -1)" "76007 16.36 281336 60.56 107251 23.08 464594" \

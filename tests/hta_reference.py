@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """An independent implementation of Holistic Trace Analysis's temporal and
-idle-time breakdowns (HTA v0.6.1), written from docs/HTA-SEMANTICS.md of the
-project's shared notes, with nothing but json and gzip. tests/hta.sh
-compares gpupack's results with it on real PyTorch profiler traces.
+idle-time breakdowns (HTA v0.6.1), written from docs/hta-semantics.md with
+nothing but json and gzip. tests/hta.sh compares gpupack's results with it
+on real PyTorch profiler traces.
 
     hta_reference.py TRACE.json[.gz] [--include-last]   -> JSON on stdout
 """

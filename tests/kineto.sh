@@ -94,7 +94,7 @@ host_corr = {e["args"]["correlation"] for e in runtime + of("cuda_driver")
 out["ops_joined"] = sum(1 for e in kernels + copies + sets
                         if e.get("args", {}).get("correlation") in host_corr)
 
-# HTA (HTA-SEMANTICS.md 2.1, 2.3, 2.4)
+# HTA (docs/hta-semantics.md 2.1, 2.3, 2.4)
 kept = [e for e in ev if e.get("dur") is not None and e.get("cat") is not None
         and e.get("cat") != "Trace"]
 out["hta_events"] = len(kept)

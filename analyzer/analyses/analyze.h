@@ -8,7 +8,7 @@
  * Each analysis lives in its own file (hta.c, gaps.c, stalls.c, precision.c,
  * launches.c, steps.c, kernels.c) and fills its part of the result; the
  * renderers (analyzer/render/) only read it. Definitions:
- * DESIGN.md "What the analyzer must find" and docs/analyze-json.md.
+ * docs/analyze-json.md (what each result means) and docs/architecture.md.
  */
 #ifndef GP_ANALYZE_H
 #define GP_ANALYZE_H

@@ -1,5 +1,5 @@
 /* hta.c: the temporal and idle-time breakdowns as Holistic Trace Analysis
- * (v0.6.1) computes them, quirks included (docs: HTA-SEMANTICS.md; section
+ * (v0.6.1) computes them, quirks included (docs/hta-semantics.md; section
  * numbers below refer to it).
  *
  * Kineto inputs carry HTA's own view of the file (gp_rank.hta, in

@@ -2,7 +2,7 @@
  *
  * GEMM, convolution and attention kernels that run FP32 (or FP64) on CUDA
  * cores are what TF32/BF16 (FP64 tensor cores) speed up. The estimate is
- * the peak-rate ratio of the device (GPU-PEAKS.md), applied to those
+ * the peak-rate ratio of the device (docs/gpu-peaks.md), applied to those
  * kernels only: an upper bound, reached by compute-bound kernels;
  * memory-bound ones gain less.
  */

@@ -29,7 +29,7 @@
  *
  * HTA events (rank->hta, rank->hta_native = 1): one per traceEvents element
  * that Holistic Trace Analysis keeps when it loads the file, in file order
- * (HTA-SEMANTICS.md section 2), with ts/dur as strtod reads them, and
+ * (docs/hta-semantics.md section 2), with ts/dur as strtod reads them, and
  * rank->hta_rounding set by section 2.1 (HTA_DISABLE_NS_ROUNDING=1 clears it).
  *
  * Cost: one pass over the decompressed text, O(1) memory per byte read;

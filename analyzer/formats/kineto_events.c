@@ -532,7 +532,7 @@ static gp_status add_range(kx_ctx *c, int kind)
     return GP_OK;
 }
 
-/* HTA-SEMANTICS.md 2.1 and 2.3-2.4: the rounding switch and the kept list. */
+/* docs/hta-semantics.md 2.1 and 2.3-2.4: the rounding switch and the kept list. */
 static gp_status add_hta(kx_ctx *c)
 {
     kx_event *e = &c->ev;

@@ -50,7 +50,7 @@ typedef struct kx_ctx {
     gp_json *j;
     void *reader;             /* kineto.c's file: its read errors explain themselves */
     size_t index;             /* traceEvents index of the current element */
-    int hta_round;            /* HTA-SEMANTICS.md 2.1 seen */
+    int hta_round;            /* docs/hta-semantics.md 2.1 seen */
     int have_pid;             /* r->pid was taken from a host event */
     kx_event ev;
 } kx_ctx;

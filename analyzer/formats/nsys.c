@@ -93,7 +93,7 @@
  *    that resolves); blocks and threads are products of the grid and block
  *    sizes, saturating; smem = static + dynamic; graph_id = graphId or 0.
  *  - Memcpy: kinds mapped as above, named "Memcpy HtoD (Pageable -> Device)"
- *    (the PyTorch profiler's form, docs/KERNEL-NAMES.md); unified-memory
+ *    (the PyTorch profiler's form, docs/kernel-names.md); unified-memory
  *    migrations "Memcpy Unified HtoD (Managed -> Device)" with copy kind
  *    HtoD/DtoH/DtoD. Memset: dst_kind = memKind, "Memset (Device)".
  *    async = 1 when the launching call's name contains "Async" (nsys

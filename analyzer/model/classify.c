@@ -1,6 +1,6 @@
 /* classify.c: kernel names to class, precision and tensor cores by the
- * decision order of KERNEL-NAMES.md section 3 (first match wins), and to
- * HTA's kernel type (HTA-SEMANTICS.md section 5).
+ * decision order of docs/kernel-names.md section 3 (first match wins), and to
+ * HTA's kernel type (docs/hta-semantics.md section 5).
  *
  * A name is read demangled (classify_text.c); each rule looks at the kernel's
  * own name (gp_ksig: "vectorized_elementwise_kernel"), its template arguments

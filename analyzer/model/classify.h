@@ -1,4 +1,4 @@
-/* classify.h: what a kernel is, from its name alone (docs KERNEL-NAMES.md):
+/* classify.h: what a kernel is, from its name alone (docs/kernel-names.md):
  * its class (GEMM, convolution, ...), math precision, whether it runs on
  * tensor cores, and its type as Holistic Trace Analysis sees it; plus a
  * short readable form of the name for tables.
@@ -19,7 +19,7 @@ typedef struct gp_kinfo {
     gp_kclass kclass;
     gp_precision precision;
     gp_tc tensor_core;
-    int rule;      /* 1..9: the rule of KERNEL-NAMES.md section 3 that matched (9: none) */
+    int rule;      /* 1..9: the rule of docs/kernel-names.md section 3 that matched (9: none) */
     char subrule;  /* within rule 5: 'a' xmma, 'b' CUTLASS, 'c' cuBLAS/cuDNN <arch>_ names and
                     * nvjet, 'd' other cuDNN convolutions, 'e' cuBLAS helpers; else 0 */
 } gp_kinfo;
@@ -32,7 +32,7 @@ typedef struct gp_kinfo {
  * (nvjet, Triton templates, old Triton names). Always fills *out. */
 void gp_classify_kernel(const char *name, gp_kinfo *out);
 
-/* HTA's kernel type (HTA-SEMANTICS.md section 5). */
+/* HTA's kernel type (docs/hta-semantics.md section 5). */
 gp_hta_type gp_hta_type_of(const char *name);
 
 const char *gp_kclass_name(int kclass);       /* "gemm", ... */

@@ -126,7 +126,7 @@ void gp_ksplit_words(gp_span s, gp_kwords *out);
  * "e4m3", "s8", "float" ...), GP_PREC_UNKNOWN when it is none. */
 gp_precision gp_kword_prec(gp_span w);
 
-/* KERNEL-NAMES.md section 3: the earliest floating-point type in demangled
+/* docs/kernel-names.md section 3: the earliest floating-point type in demangled
  * text, else int8, else int/bool; unknown without any. */
 gp_precision gp_kscan_precision(gp_span s);
 

@@ -1,6 +1,6 @@
 /* classify_rules.c: rules R5 (matrix libraries: xmma, CUTLASS, cuBLAS/cuDNN
  * procedural names, other convolutions, cuBLAS helpers) to R8 (AMD Tensile)
- * of KERNEL-NAMES.md section 3. The driver and R1..R4 are in classify.c. */
+ * of docs/kernel-names.md section 3. The driver and R1..R4 are in classify.c. */
 #include "config.h"
 
 #include <string.h>
@@ -180,7 +180,7 @@ static int cutlass_procedural(gp_span id, gp_kinfo *o)
            : a != GP_PREC_UNKNOWN  ? a
            : cty != GP_PREC_UNKNOWN ? cty
                                    : acc_prec(acc);
-    /* fp32 data on a tensor-core MMA is TF32 (KERNEL-NAMES.md flag a) */
+    /* fp32 data on a tensor-core MMA is TF32 (docs/kernel-names.md flag a) */
     if (tensorop && prec == GP_PREC_FP32)
         prec = GP_PREC_TF32;
     return set(o, k, prec, tensorop ? GP_TC_YES : GP_TC_NO, 5, 'b');

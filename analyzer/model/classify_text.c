@@ -380,7 +380,7 @@ static int is_float_prec(gp_precision p)
            p == GP_PREC_BF16 || p == GP_PREC_FP8;
 }
 
-/* KERNEL-NAMES.md section 3: the earliest floating-point type in the name;
+/* docs/kernel-names.md section 3: the earliest floating-point type in the name;
  * else int8, else int/bool (index-only kernels). "char" is left out: ATen
  * passes every tensor as char*. Type-erased elements (OpaqueType) give
  * unknown. */

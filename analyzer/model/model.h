@@ -39,7 +39,7 @@ typedef enum gp_precision {
 
 typedef enum gp_tc { GP_TC_NO = 0, GP_TC_YES, GP_TC_UNKNOWN } gp_tc;
 
-/* HTA's kernel type, from the name (HTA-SEMANTICS.md section 5). */
+/* HTA's kernel type, from the name (docs/hta-semantics.md section 5). */
 typedef enum gp_hta_type {
     GP_HTA_COMPUTATION = 0, GP_HTA_COMMUNICATION, GP_HTA_MEMORY, GP_HTA_OTHER
 } gp_hta_type;
@@ -140,7 +140,7 @@ typedef struct gp_sample {
 
 /* Events for the HTA-compatible breakdowns, in the input's own order
  * (traceEvents order for Kineto; time order otherwise). HTA works on
- * microseconds, possibly rounded (HTA-SEMANTICS.md section 2), so the
+ * microseconds, possibly rounded (docs/hta-semantics.md section 2), so the
  * loader keeps both what HTA reads (ts_us, dur_us as doubles) and exact ns. */
 typedef struct gp_hta_event {
     double ts_us, dur_us;     /* as HTA parses them (before its rounding) */
@@ -183,7 +183,7 @@ typedef struct gp_rank {
     gp_hta_event *hta;        /* may be empty: then built from the arrays above */
     size_t n_hta, cap_hta;
     int hta_native;           /* 1: hta[] came from the input (Kineto) in its own order */
-    int hta_rounding;         /* HTA would round this input's times (HTA-SEMANTICS.md 2.1) */
+    int hta_rounding;         /* HTA would round this input's times (docs/hta-semantics.md 2.1) */
     int64_t job_start_ns, job_end_ns; /* the process's life when known, else 0 */
     uint64_t dropped_records; /* what the trace says was lost */
 } gp_rank;

@@ -1,4 +1,4 @@
-/* peaks.c: see peaks.h. The numbers are GPU-PEAKS.md's tables; each row
+/* peaks.c: see peaks.h. The numbers are docs/gpu-peaks.md's tables; each row
  * names its source. Dense rates; a datasheet's sparse figure is halved. */
 #include "config.h"
 
@@ -10,7 +10,7 @@
 
 #include "analyzer/model/peaks.h"
 
-/* Rows of GPU-PEAKS.md "GPU peak throughput (dense)". Values marked ‡ there
+/* Rows of docs/gpu-peaks.md "GPU peak throughput (dense)". Values marked ‡ there
  * (FP64 on GA102/AD10x/TU104) are derived from SMs x rate x clock. */
 static const gp_peaks table[] = {
     /* Tesla V100 datasheet; Volta whitepaper. No TF32, no BF16, no INT8 tensor cores. */
@@ -52,7 +52,7 @@ static const gp_peaks table[] = {
 enum { V100, A100_40, A100_80, A100P_40, A100P_80, A10, A30, T4, L4, L40S, H100, H100P, H200, B200,
        RTX4090, RTX3090 };
 
-/* Dense operations per SM per clock (GPU-PEAKS.md "Dense per-SM per-clock
+/* Dense operations per SM per clock (docs/gpu-peaks.md "Dense per-SM per-clock
  * rates"), for GPUs the table does not list. */
 typedef struct per_sm {
     int major, minor, geforce;

@@ -1,5 +1,5 @@
 /* peaks.h: dense peak throughput of NVIDIA GPUs, for "what if this ran on
- * tensor cores" estimates (docs GPU-PEAKS.md).
+ * tensor cores" estimates (docs/gpu-peaks.md).
  *
  * A table of datasheet rows, matched by the device name that CUDA, NVML and
  * PyTorch's profiler report ("NVIDIA A100-SXM4-80GB"); for other GPUs the

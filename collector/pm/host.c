@@ -81,7 +81,7 @@ const char *pm_err(const pm_api *a, CUptiResult r)
 
 /* The metrics gpupack names. All were checked offline with the GH100 host
  * API: valid for PM sampling, and the whole table fits one pass except
- * fma, which needs a pass of its own next to sm/tensor (CUPTI-NOTES.md s4).
+ * fma, which needs a pass of its own next to sm/tensor (docs/cupti-notes.md section 4).
  * The first PM_N_DEFAULT are the default set. Units are in the names. */
 static const struct {
     const char *name;

@@ -1,6 +1,7 @@
 /* sampling.c: the device half of PM sampling: start, decode, rotate, stop.
  *
- * Call sequence (CUPTI-NOTES.md s4, as Kineto's CuptiPMSamplingApi does it):
+ * Call sequence (docs/cupti-notes.md section 4; Kineto's CuptiPMSamplingApi
+ * does the same):
  *   cuptiProfilerInitialize -> [cuptiProfilerDeviceSupported] -> cuptiDeviceGetChipName
  *   -> cuptiPmSamplingGetCounterAvailability x2 -> host objects and config images
  *   (host.c, one per one-pass config) -> cuptiPmSamplingEnable -> SetConfig

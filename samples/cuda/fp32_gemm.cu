@@ -8,7 +8,7 @@
  * Planted problem: FP32 matrix math where tensor cores would be several
  * times faster. In the default math mode cuBLAS runs FP32 GEMMs on the CUDA
  * cores (SIMT FFMA kernels). On an H100 SXM FP32 peaks at 67 TFLOP/s against
- * 495 dense TF32 and 989 dense BF16 on tensor cores (docs/GPU-PEAKS.md:
+ * 495 dense TF32 and 989 dense BF16 on tensor cores (docs/gpu-peaks.md:
  * ratios 7.4 and 14.8).
  *
  * Expected findings: precision.fp32_matmul

@@ -2,7 +2,7 @@
  * one-subscriber rule, record walking, flush and drop accounting, the worker
  * thread, fine-grained API records, NVTX markers, and cuptiFinalize.
  * Expected values come from CUPTI's documented behaviour (cupti_*.h and
- * shared/docs/CUPTI-NOTES.md). */
+ * docs/cupti-notes.md). */
 #include "config.h"
 
 #include <dlfcn.h>

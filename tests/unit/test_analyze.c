@@ -265,7 +265,7 @@ static void build_steps(gp_rank *r)
     kernel(r, 350, 450, 7, -1, "d");
 }
 
-/* Rank 7: FP32 SIMT GEMMs on an H100 SXM (GPU-PEAKS.md: FP32 67, TF32 495
+/* Rank 7: FP32 SIMT GEMMs on an H100 SXM (docs/gpu-peaks.md: FP32 67, TF32 495
  * TFLOP/s): 1 ms of ampere_sgemm could take 1 ms x 67/495 on TF32 tensor
  * cores. A TF32 kernel beside it is not counted. */
 static void build_fp32(gp_rank *r)

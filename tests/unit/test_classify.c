@@ -1,7 +1,7 @@
 /* test_classify.c: kernel names to class, precision and tensor cores, and
- * HTA's kernel type. Expected values come from docs KERNEL-NAMES.md (the
+ * HTA's kernel type. Expected values come from docs/kernel-names.md (the
  * table of the 60 longest-running kernels, section 2's families, the
- * ambiguous cases) and HTA-SEMANTICS.md section 5, not from the code.
+ * ambiguous cases) and docs/hta-semantics.md section 5, not from the code.
  *
  * Names: the 60 are the full names from the real traces in
  * samples/traces where the document shortened them with "…"; rows
@@ -29,7 +29,7 @@ typedef struct expect {
     char sub;
 } expect;
 
-/* KERNEL-NAMES.md section 4, "Top 60 by total duration": # | kind | precision | TC | rule. */
+/* docs/kernel-names.md section 4, "Top 60 by total duration": # | kind | precision | TC | rule. */
 static const expect top60[] = {
     { 1, "ncclKernel_SendRecv_RING_SIMPLE_Sum_int8_t(ncclDevComm*, unsigned long, ncclWork*)",
       GP_KC_COMM, GP_PREC_NA, GP_TC_NO, 2, 0 },
@@ -301,7 +301,7 @@ static const expect families[] = {
     { 0, "Memset (Device)", C(COPY), P(NA), T(NO), 1, 0 },
 };
 
-/* KERNEL-NAMES.md "further ambiguous cases" and flags. */
+/* docs/kernel-names.md "further ambiguous cases" and flags. */
 static const expect ambiguous[] = {
     /* ampere_sgemm on A100: TF32 off or SIMT chosen: fp32 CUDA cores either way */
     { 0, "ampere_sgemm_32x32_sliced1x4_nt", C(GEMM), P(FP32), T(NO), 5, 'c' },
@@ -389,7 +389,7 @@ static const struct {
       C(ELEMENTWISE), P(FP32), T(NO), 6, 0 },
 };
 
-/* HTA-SEMANTICS.md section 5, checked in order: communication, memory, other, computation. */
+/* docs/hta-semantics.md section 5, checked in order: communication, memory, other, computation. */
 static const struct {
     const char *name;
     gp_hta_type type;

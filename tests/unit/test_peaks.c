@@ -1,5 +1,5 @@
 /* test_peaks.c: the GPU peak-rate table, its name matching, the derived
- * fallback and the what-if estimate. Expected numbers are GPU-PEAKS.md's
+ * fallback and the what-if estimate. Expected numbers are docs/gpu-peaks.md's
  * (the dense table, the "Peak ceiling" ratios, the per-SM-per-clock rates). */
 #include "config.h"
 
@@ -47,7 +47,7 @@ static const struct {
     { "NVIDIA GeForce RTX 3090", 8, 6, 82, "RTX 3090" },
 };
 
-/* GPU-PEAKS.md "Peak ceiling for moving matmul work onto tensor cores". */
+/* docs/gpu-peaks.md "Peak ceiling for moving matmul work onto tensor cores". */
 static const struct {
     const char *device;
     double tf32, bf16, fp8, fp64tc; /* ratios to FP32 (FP64-TC to FP64); 0: "—" */
@@ -152,7 +152,7 @@ int main(void)
     is_near(p.tf32, 156.0 * 42 / 108, 1e-9, "MIG 3g: TF32 x 42/108");
     is_near(p.tf32 / p.fp32, 8.0, 0.05, "MIG keeps the ratios");
 
-    /* derived: cc x SMs x clock with GPU-PEAKS.md's per-SM rates */
+    /* derived: cc x SMs x clock with docs/gpu-peaks.md's per-SM rates */
     src = gp_peaks_lookup("NVIDIA A800-SXM4-80GB", 8, 0, 108, 1410, &p);
     is_int(src, GP_PEAKS_DERIVED, "A800: derived");
     is_near(p.fp32, 128.0 * 108 * 1.41 / 1000, 1e-9, "cc 8.0 FP32 = 128 x SMs x GHz");

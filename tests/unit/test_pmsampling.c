@@ -2,7 +2,7 @@
  * libcupti, with no GPU: metric names, one-pass configs and pass counts on
  * GH100 through CUPTI's host API, timing choices, and gp_pm_start failing
  * cleanly where there is no driver. Expected values come from
- * docs/CUPTI-NOTES.md s4 and the CUPTI headers, and pass counts are also
+ * docs/cupti-notes.md section 4 and the CUPTI headers, and pass counts are also
  * recounted here with CUPTI directly, not through the module.
  *
  * With GPUPACK_TEST_GPU=1 on a machine with a GPU it also samples GPU 0 for
@@ -107,7 +107,7 @@ static void test_names(void)
 
     is_int(pm_plan_metrics(plan, NULL, 0, why, sizeof why), 0, "no names: the default set");
     is_int(plan->n_metrics, 3, "default set has 3 metrics");
-    is_str(plan->metrics[0].cupti, SM, "default 1 is SM active %% (CUPTI-NOTES s4)");
+    is_str(plan->metrics[0].cupti, SM, "default 1 is SM active %% (docs/cupti-notes.md section 4)");
     is_str(plan->metrics[0].name, "pm.sm_active_pct", "emitted as pm.sm_active_pct");
     is_str(plan->metrics[1].cupti, TENSOR, "default 2 is tensor pipe active %%");
     is_str(plan->metrics[1].name, "pm.tensor_active_pct", "emitted as pm.tensor_active_pct");
@@ -217,7 +217,7 @@ static void test_host(void *lib)
     is_int(gp_pm_host_passes(lib, "GH100", dflt, 3, why, sizeof why), 1,
            "same set by CUPTI names: 1 pass");
     is_int(gp_pm_host_passes(lib, "GH100", by_name, 4, why, sizeof why), 2,
-           "adding fma makes it 2 passes (CUPTI-NOTES s4)");
+           "adding fma makes it 2 passes (docs/cupti-notes.md section 4)");
 
     is_int(gp_pm_host_passes(lib, "GH100", invalid, 2, why, sizeof why), -1,
            "fp16 pipe metric refused on GH100");
@@ -417,7 +417,8 @@ int main(void)
         skip("no toolkit libcupti.so + libnvperf_host.so found at configure time");
         return done_testing();
     }
-    lib = dlopen(lib_path, RTLD_NOW | RTLD_GLOBAL); /* never dlclose'd (CUPTI-NOTES s3) */
+    /* never dlclose'd (docs/cupti-notes.md section 3) */
+    lib = dlopen(lib_path, RTLD_NOW | RTLD_GLOBAL);
     ok(lib != NULL, "dlopen %s", lib_path);
     if (!lib)
         return done_testing();
