@@ -1,10 +1,15 @@
 /* activity.c: CUPTI activity records: the record clock, the buffers CUPTI
  * fills and hands back, the kinds recorded, and the decoder's environment.
- * Buffers are decoded on the thread CUPTI completes them on (its own, or
- * the flush thread inside cuptiActivityFlushAll). */
+ * Buffers are decoded on the thread CUPTI completes them on (its own, an
+ * application thread whose per-thread buffer filled, or the flush thread
+ * inside cuptiActivityFlushAll), under gp_sess.lock; no CUPTI function is
+ * called with that lock held (CUPTI holds its own lock while it calls us:
+ * see session_int.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/clock.h"
 #include "collector/session_int.h"
@@ -22,6 +27,67 @@ static const CUpti_ActivityKind kinds[] = {
 static uint64_t CUPTIAPI monotonic_ts(void)
 {
     return (uint64_t)gp_now_ns();
+}
+
+/* CUPTI API versions whose kernel records may carry zero timestamps while
+ * a timestamp callback is registered: 12.6 Update 2 to 13.0 (fixed in
+ * 13.1, CUPTI release notes). 12.6's API version (24) does not tell its
+ * updates apart, so all of 12.6 counts. */
+static int zero_ts_bug(uint32_t v)
+{
+    return (v >= 24 && v < 130000) ? v <= 28 : (v >= 130000 && v < 130100);
+}
+
+static int cupti_now(uint64_t *ts)
+{
+    return gp_sess.cupti.GetTimestamp(ts) == CUPTI_SUCCESS ? 0 : -1;
+}
+
+int gp_activity_clock(uint32_t version, char *why, size_t why_len)
+{
+    const char *want = getenv("GPUPACK_CUPTI_CLOCK");
+    int use_callback = !zero_ts_bug(version);
+    CUptiResult r = CUPTI_ERROR_NOT_SUPPORTED;
+
+    why[0] = '\0';
+    if (want && strcmp(want, "callback") == 0)
+        use_callback = 1;
+    else if (want && strcmp(want, "cupti") == 0)
+        use_callback = 0;
+    if (use_callback && gp_sess.cupti.ActivityRegisterTimestampCallback) {
+        r = gp_sess.cupti.ActivityRegisterTimestampCallback(monotonic_ts);
+        if (r == CUPTI_SUCCESS) {
+            gp_tb_init(&gp_sess.tb, GP_TB_CALLBACK);
+            return GP_TB_CALLBACK;
+        }
+        snprintf(why, why_len, "cannot set CUPTI's clock (%s); its times are converted",
+                 gp_session_failing(r));
+    }
+    gp_tb_init(&gp_sess.tb, GP_TB_OFFSET);
+    gp_activity_sample_clock();
+    return GP_TB_OFFSET;
+}
+
+void gp_activity_sample_clock(void)
+{
+    uint64_t c;
+    int64_t m;
+
+    if (gp_sess.tb.mode != GP_TB_OFFSET || gp_tb_measure(cupti_now, &c, &m) < 0)
+        return;
+    pthread_mutex_lock(&gp_sess.lock);
+    gp_tb_add(&gp_sess.tb, c, m);
+    pthread_mutex_unlock(&gp_sess.lock);
+}
+
+int64_t gp_activity_to_mono(uint64_t ts)
+{
+    int64_t t;
+
+    pthread_mutex_lock(&gp_sess.lock);
+    t = gp_tb_to_mono(&gp_sess.tb, ts);
+    pthread_mutex_unlock(&gp_sess.lock);
+    return t;
 }
 
 static void CUPTIAPI buffer_requested(uint8_t **buf, size_t *size, size_t *max_records)
@@ -51,13 +117,21 @@ static void CUPTIAPI buffer_completed(CUcontext ctx, uint32_t stream, uint8_t *b
     (void)size;
     pthread_mutex_lock(&gp_sess.lock);
     if (gp_sess.state == ACTIVE && buf) {
+        /* GetNextRecord only walks our buffer (no lock of CUPTI's). */
         while (gp_sess.cupti.ActivityGetNextRecord(buf, valid, &rec) == CUPTI_SUCCESS)
             gp_decode(gp_sess.decoder, rec);
-        if (gp_sess.cupti.ActivityGetNumDroppedRecords(ctx, stream, &dropped) == CUPTI_SUCCESS)
-            gp_sender_count_drop(gp_sess.sender, GP_DROP_CUPTI, dropped);
         wake = gp_sender_batch_records(gp_sess.sender) > 200000;
     }
     pthread_mutex_unlock(&gp_sess.lock);
+    /* Not under gp_sess.lock: CUPTI takes its own lock here, and holds it
+     * while it runs callbacks that take ours. */
+    if (buf && gp_sess.cupti.ActivityGetNumDroppedRecords(ctx, stream, &dropped) == CUPTI_SUCCESS &&
+        dropped) {
+        pthread_mutex_lock(&gp_sess.lock);
+        if (gp_sess.state == ACTIVE)
+            gp_sender_count_drop(gp_sess.sender, GP_DROP_CUPTI, dropped);
+        pthread_mutex_unlock(&gp_sess.lock);
+    }
     if (buf) {
         free(buf);
         atomic_fetch_sub(&gp_sess.buffers_out, 1);
@@ -85,26 +159,40 @@ static void env_dropped(void *ud, int source, uint64_t n)
     gp_sender_count_drop(gp_sess.sender, source, n);
 }
 
+/* Names come from the table gp_activity_names filled at start: asking
+ * CUPTI here would call it under gp_sess.lock. */
 static const char *env_api_name(void *ud, CUpti_CallbackDomain dom, uint32_t cbid)
 {
     int d = dom == CUPTI_CB_DOMAIN_DRIVER_API ? 0 : 1;
-    const char *name = NULL;
 
     (void)ud;
-    if (cbid >= MAX_CBID)
-        return NULL;
-    if (!gp_sess.api_names[d][cbid] &&
-        gp_sess.cupti.GetCallbackName(dom, cbid, &name) == CUPTI_SUCCESS)
-        gp_sess.api_names[d][cbid] = name;
-    return gp_sess.api_names[d][cbid];
+    return cbid < MAX_CBID ? gp_sess.api_names[d][cbid] : NULL;
+}
+
+static int64_t env_time(void *ud, uint64_t ts)
+{
+    (void)ud;
+    return gp_tb_to_mono(&gp_sess.tb, ts);
+}
+
+void gp_activity_names(void)
+{
+    for (uint32_t cbid = 1; cbid < MAX_CBID; cbid++) {
+        const char *name = NULL;
+        if (gp_sess.cupti.GetCallbackName(CUPTI_CB_DOMAIN_DRIVER_API, cbid, &name) ==
+                CUPTI_SUCCESS)
+            gp_sess.api_names[0][cbid] = name;
+        name = NULL;
+        if (gp_sess.cupti.GetCallbackName(CUPTI_CB_DOMAIN_RUNTIME_API, cbid, &name) ==
+                CUPTI_SUCCESS)
+            gp_sess.api_names[1][cbid] = name;
+    }
 }
 
 CUptiResult gp_activity_start(void)
 {
     CUptiResult r;
 
-    /* Our clock for every CUPTI timestamp; must come before enabling kinds. */
-    gp_sess.cupti.ActivityRegisterTimestampCallback(monotonic_ts);
     r = gp_sess.cupti.ActivityRegisterCallbacks(buffer_requested, buffer_completed);
     if (r == CUPTI_SUCCESS)
         r = gp_sess.cupti.ActivityEnable(kinds[0]);
@@ -130,4 +218,5 @@ void gp_activity_decode_env(gp_decode_env *env)
     env->api_name = env_api_name;
     env->emit = env_emit;
     env->dropped = env_dropped;
+    env->time = env_time;
 }

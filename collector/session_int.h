@@ -24,8 +24,9 @@
 #include "collector/decode.h"
 #include "collector/pm/sampling.h"
 #include "collector/sender.h"
+#include "collector/timebase.h"
 
-enum { IDLE, ACTIVE, FAILED, DONE, FORKED };
+enum { IDLE, STARTING, ACTIVE, FAILED, DONE, FORKED };
 
 #define MAX_CBID 2048        /* above every driver/runtime callback id of CUPTI 13 */
 #define OP_COUNTED 1         /* a launch, copy or memset: counted as issued */
@@ -58,7 +59,8 @@ typedef struct gp_session_state {
     unsigned char op_kind[MAX_CBID];
     int gate_on;                  /* a member of gpupack pack (gate.h) */
     unsigned char gate_op[MAX_CBID];
-    const char *api_names[2][MAX_CBID]; /* [driver, runtime] */
+    const char *api_names[2][MAX_CBID]; /* [driver, runtime], filled at start */
+    gp_timebase tb;                     /* CUPTI's clock onto ours; under lock */
 } gp_session_state;
 
 extern gp_session_state gp_sess;
@@ -69,10 +71,23 @@ long gp_env_long(const char *name, long def, long lo, long hi);
 /* CUPTI's text for r. */
 const char *gp_session_failing(CUptiResult r);
 
-/* activity.c */
-/* Registers the record clock and the buffer callbacks and enables the
- * record kinds (the first required, the rest best effort). Returns CUPTI's
- * result for the required part. Caller holds gp_sess.lock. */
+/* activity.c. None of these calls CUPTI under gp_sess.lock; call them
+ * without it. */
+/* Chooses how CUPTI's times reach CLOCK_MONOTONIC (timebase.h): through
+ * our timestamp callback, unless this CUPTI version (API version `version`)
+ * loses kernel timestamps with one, or GPUPACK_CUPTI_CLOCK=callback|cupti
+ * says otherwise, or registering fails (then why says so). Before any
+ * kind is enabled. Returns the mode. */
+int gp_activity_clock(uint32_t version, char *why, size_t why_len);
+/* Offset mode: samples CUPTI's clock against ours (flush thread, exit). */
+void gp_activity_sample_clock(void);
+/* A CUPTI time as CLOCK_MONOTONIC (takes gp_sess.lock), for PM samples. */
+int64_t gp_activity_to_mono(uint64_t ts);
+/* Fills gp_sess.api_names from cuptiGetCallbackName, both domains. */
+void gp_activity_names(void);
+/* Registers the buffer callbacks and enables the record kinds (the first
+ * required, the rest best effort). Returns CUPTI's result for the required
+ * part. */
 CUptiResult gp_activity_start(void);
 /* Disables every kind gp_activity_start enabled. */
 void gp_activity_stop(void);

@@ -141,7 +141,8 @@ CUresult CUDAAPI cuDriverGetVersion(int *driverVersion)
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuDriverGetVersion, "cuDriverGetVersion", &p);
     if (!driverVersion)
         return sg_call_end(&c, CUDA_ERROR_INVALID_VALUE);
-    *driverVersion = 13000;
+    /* SIMGPU_DRIVER_VERSION plays another driver (12040: a CUDA 12.4 one). */
+    *driverVersion = getenv("SIMGPU_DRIVER_VERSION") ? atoi(getenv("SIMGPU_DRIVER_VERSION")) : 13000;
     return sg_call_end(&c, CUDA_SUCCESS);
 }
 

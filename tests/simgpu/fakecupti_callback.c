@@ -120,7 +120,7 @@ static CUptiResult subscribe(CUpti_SubscriberHandle *out, CUpti_CallbackFunc fn,
 
     if (!out)
         return CUPTI_ERROR_INVALID_PARAMETER;
-    if (!sc_driver())
+    if (!sc_driver() || sc_too_new_for_driver())
         return CUPTI_ERROR_UNKNOWN;
     pthread_mutex_lock(&sub_mu);
     if (atomic_load(&subscriber)) {
@@ -295,7 +295,9 @@ static void resource(CUpti_CallbackIdResource cbid, CUcontext ctx, CUstream stre
     d.context = ctx;
     d.resourceHandle.stream = stream;
     d.resourceDescriptor = descriptor;
+    sc_lock(); /* held around the client's callback, as CUPTI holds its own */
     s->fn(s->userdata, CUPTI_CB_DOMAIN_RESOURCE, cbid, &d);
+    sc_unlock();
 }
 
 static void synchronized(CUpti_CallbackIdSync cbid, CUcontext ctx, CUstream stream)
