@@ -205,6 +205,105 @@ CUptiResult gp_activity_start(void)
     return CUPTI_SUCCESS;
 }
 
+/* API calls whose records are left out by default: queries that frameworks
+ * make several times per operation (PyTorch calls cudaGetDevice around
+ * every op, Triton cuCtxGetCurrent per launch, cuBLAS cudaGetLastError),
+ * which cost a record each and explain nothing about GPU time. Matched by
+ * base name: "_v3020", "_v2", "_ptsz" and "_ptds" suffixes are ignored.
+ * GPUPACK_API_SKIP=a,b replaces the list, +a,b adds to it, none empties
+ * it. Their callbacks, and everything else, stay on. */
+static const char *const skip_default[] = {
+    /* runtime */
+    "cudaGetDevice", "cudaGetDeviceCount", "cudaGetLastError", "cudaPeekAtLastError",
+    "cudaDeviceGetAttribute", "cudaFuncGetAttributes", "cudaPointerGetAttributes",
+    "cudaStreamIsCapturing", "cudaStreamGetCaptureInfo", "cudaStreamGetPriority",
+    "cudaStreamGetFlags", "cudaStreamGetId", "cudaDeviceGetStreamPriorityRange",
+    "cudaDriverGetVersion", "cudaRuntimeGetVersion", "cudaThreadExchangeStreamCaptureMode",
+    "cudaGetDriverEntryPoint", "cudaGetDriverEntryPointByVersion", "cudaGetFuncBySymbol",
+    /* driver */
+    "cuCtxGetCurrent", "cuCtxGetDevice", "cuCtxGetId", "cuCtxGetFlags",
+    "cuCtxGetStreamPriorityRange", "cuDeviceGetAttribute", "cuDeviceGetCount",
+    "cuDevicePrimaryCtxGetState", "cuDriverGetVersion", "cuFuncGetAttribute",
+    "cuKernelGetAttribute", "cuKernelGetFunction", "cuPointerGetAttribute",
+    "cuPointerGetAttributes", "cuStreamGetCaptureInfo", "cuStreamIsCapturing",
+    "cuStreamGetCtx", "cuStreamGetFlags", "cuStreamGetPriority", "cuStreamGetId",
+    "cuGetProcAddress", "cuThreadExchangeStreamCaptureMode",
+};
+
+/* name without its version and per-thread-stream suffixes, into out. */
+static void base_name(const char *name, char *out, size_t cap)
+{
+    size_t n = strlen(name);
+    int again = 1;
+
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, name, n);
+    out[n] = '\0';
+    while (again) {
+        char *u = strrchr(out, '_');
+        again = 0;
+        if (u && (strcmp(u, "_ptsz") == 0 || strcmp(u, "_ptds") == 0)) {
+            *u = '\0';
+            again = 1;
+        } else if (u && u[1] == 'v' && u[2] && strspn(u + 2, "0123456789") == strlen(u + 2)) {
+            *u = '\0';
+            again = 1;
+        }
+    }
+}
+
+/* 1 if base is in the comma-separated list. */
+static int in_list(const char *list, const char *base)
+{
+    size_t n = strlen(base);
+
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, base, n) == 0)
+            return 1;
+        p += len + (e != NULL);
+    }
+    return 0;
+}
+
+static int skipped(const char *env, const char *base)
+{
+    int dflt = 0;
+
+    for (size_t i = 0; i < sizeof skip_default / sizeof skip_default[0]; i++)
+        dflt |= strcmp(skip_default[i], base) == 0;
+    if (!env || !*env)
+        return dflt;
+    if (strcmp(env, "none") == 0)
+        return 0;
+    if (env[0] == '+')
+        return dflt || in_list(env + 1, base);
+    return in_list(env, base);
+}
+
+int gp_activity_filter_api(void)
+{
+    const char *env = getenv("GPUPACK_API_SKIP");
+    char base[128];
+    int off = 0;
+
+    for (uint32_t cbid = 1; cbid < MAX_CBID; cbid++) {
+        for (int d = 0; d < 2; d++) {
+            const char *name = gp_sess.api_names[d][cbid];
+            CUptiResult (*set)(CUpti_CallbackId, uint8_t) =
+                d == 0 ? gp_sess.cupti.ActivityEnableDriverApi : gp_sess.cupti.ActivityEnableRuntimeApi;
+            if (!name || !set)
+                continue;
+            base_name(name, base, sizeof base);
+            if (skipped(env, base) && set(cbid, 0) == CUPTI_SUCCESS)
+                off++;
+        }
+    }
+    return off;
+}
+
 void gp_activity_stop(void)
 {
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)

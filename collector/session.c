@@ -338,6 +338,7 @@ static int start_unlocked(void)
         gp_sess.decoder = NULL;
         return -1;
     }
+    gp_activity_filter_api();
     gp_sess.gate_on = gp_gate_init(gp_session_say, gp_session_gate_emit);
     gp_callbacks_enable();
     gp_sess.flush_ns = gp_env_long("GPUPACK_FLUSH_MS", 200, 10, 60000) * 1000000;

@@ -89,6 +89,10 @@ void gp_activity_names(void);
  * required, the rest best effort). Returns CUPTI's result for the required
  * part. */
 CUptiResult gp_activity_start(void);
+/* Turns off the API records of the calls in the skip list (activity.c
+ * says which, and GPUPACK_API_SKIP); after gp_activity_start and
+ * gp_activity_names. Returns how many callback ids it turned off. */
+int gp_activity_filter_api(void);
 /* Disables every kind gp_activity_start enabled. */
 void gp_activity_stop(void);
 /* The decoder's environment (interning, names, emitting, drops). */

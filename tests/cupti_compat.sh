@@ -70,6 +70,23 @@ rec SIMGPU_CUPTI_VERSION=130100 $GP_RUN "$GPUPACK" record -o z131.gpupack -- "$P
 is "$(q z131.gpupack 'select count(*) from kernel')" 10 "CUPTI 13.1: every kernel, through our timestamp callback"
 is "$(q z131.gpupack 'select cupti_version from process')" 130100 "CUPTI 13.1 reported in the trace"
 
+# --- API records that explain nothing are not recorded -----------------------------
+# A launch loop that asks for the current context before every launch, as
+# frameworks do: one API record per launch, not two; GPUPACK_API_SKIP=none
+# keeps them all.
+rec $GP_RUN "$GPUPACK" record -o query.gpupack -- "$PROGS/sim_launches" 2000 --query
+is "$(q query.gpupack "select count(*) from api a join strings s on s.id = a.name where s.text = 'cuCtxGetCurrent'")" 0 \
+   "cuCtxGetCurrent before every launch: no records for it"
+is "$(q query.gpupack 'select (select count(*) from api) <= (select count(*) from kernel) + 20')" 1 \
+   "at most one API record per launch (plus the job's set-up calls)"
+rec GPUPACK_API_SKIP=none $GP_RUN "$GPUPACK" record -o queryall.gpupack -- "$PROGS/sim_launches" 2000 --query
+is "$(q queryall.gpupack "select count(*) from api a join strings s on s.id = a.name where s.text = 'cuCtxGetCurrent'")" 2000 \
+   "GPUPACK_API_SKIP=none: every query recorded"
+rec GPUPACK_API_SKIP=+cuLaunchKernel $GP_RUN "$GPUPACK" record -o queryplus.gpupack -- "$PROGS/sim_launches" 2000 --query
+is "$(q queryplus.gpupack "select count(*) from api a join strings s on s.id = a.name where s.text in ('cuLaunchKernel', 'cuCtxGetCurrent')")" 0 \
+   "GPUPACK_API_SKIP=+name adds to the list"
+is "$(q queryplus.gpupack 'select count(*) from kernel')" 2000 "kernels are recorded whatever API records are skipped"
+
 # --- CUDA 12 stacks ----------------------------------------------------------------
 mkdir -p lib lib13
 cp "$FAKE" lib/libcupti.so.12     # plays CUPTI 12.9 Update 1 under this name
