@@ -137,7 +137,7 @@ static void CUPTIAPI buffer_completed(CUcontext ctx, uint32_t stream, uint8_t *b
         atomic_fetch_sub(&gp_sess.buffers_out, 1);
     }
     if (wake)
-        pthread_cond_signal(&gp_sess.wake);
+        gp_signals_wake(GP_W_WAKE);
 }
 
 /* Decoder callbacks, called with gp_sess.lock held. */

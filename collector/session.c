@@ -21,7 +21,7 @@
 #include "collector/session.h"
 #include "collector/session_int.h"
 
-gp_session_state gp_sess = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
+gp_session_state gp_sess = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* ---- messages and settings ------------------------------------------------- */
 
@@ -59,21 +59,41 @@ static void push_locked(int64_t deadline_ns)
     gp_sender_flush(gp_sess.sender, deadline_ns);
 }
 
+/* The process is about to end by a signal (signals.c): everything CUPTI
+ * holds, decoded and sent, within about 3/4 of the handler's wait. No
+ * goodbye: the recorder learns how the process ended from its end. */
+static void last_flush(void)
+{
+    int64_t deadline = gp_now_ns() + (int64_t)gp_signals_flush_ms() * 750000;
+
+    gp_activity_sample_clock();
+    gp_sess.cupti.ActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+    pthread_mutex_lock(&gp_sess.lock);
+    if (gp_sess.state == ACTIVE) {
+        gp_decoder_finish(gp_sess.decoder, gp_now_ns());
+        push_locked(deadline);
+    }
+    pthread_mutex_unlock(&gp_sess.lock);
+}
+
 static void *flush_thread(void *arg)
 {
     (void)arg;
-    pthread_mutex_lock(&gp_sess.lock);
-    while (!gp_sess.stop) {
-        struct timespec until;
-        int64_t t = gp_wall_ns() + gp_sess.flush_ns;
+    gp_signals_block_here();
+    for (;;) {
+        int what = gp_signals_wait(gp_sess.flush_ns);
+        int stop;
 
-        until.tv_sec = t / 1000000000;
-        until.tv_nsec = t % 1000000000;
-        /* wall clock: the condvar's default */
-        pthread_cond_timedwait(&gp_sess.wake, &gp_sess.lock, &until);
-        if (gp_sess.stop)
-            break;
+        pthread_mutex_lock(&gp_sess.lock);
+        stop = gp_sess.stop;
         pthread_mutex_unlock(&gp_sess.lock);
+        if (stop || (what & GP_W_STOP))
+            break;
+        if (what & GP_W_SIGNAL) {
+            last_flush();
+            gp_signals_flushed();
+            continue;
+        }
         gp_activity_sample_clock(); /* before the records it will place */
         /* Completed buffers come back through buffer_completed (which locks). */
         gp_sess.cupti.ActivityFlushAll(0);
@@ -82,8 +102,8 @@ static void *flush_thread(void *arg)
         pthread_mutex_lock(&gp_sess.lock);
         if (gp_sess.state == ACTIVE)
             push_locked(0);
+        pthread_mutex_unlock(&gp_sess.lock);
     }
-    pthread_mutex_unlock(&gp_sess.lock);
     return NULL;
 }
 
@@ -96,8 +116,8 @@ static void at_exit(void)
     if (gp_sess.flusher_running) {
         pthread_mutex_lock(&gp_sess.lock);
         gp_sess.stop = 1;
-        pthread_cond_signal(&gp_sess.wake);
         pthread_mutex_unlock(&gp_sess.lock);
+        gp_signals_wake(GP_W_STOP);
         pthread_join(gp_sess.flusher, NULL);
         gp_sess.flusher_running = 0;
     }
@@ -374,9 +394,14 @@ void gp_session_start(void)
         atexit(at_exit);
         pthread_atfork(fork_prepare, fork_parent, fork_child);
     }
-    if (pthread_create(&gp_sess.flusher, NULL, flush_thread, NULL) == 0)
+    if (gp_signals_pipes() < 0)
+        gp_session_say("cannot make the flush thread's pipe; records are sent every flush "
+                       "period and at exit, not when the job is killed");
+    if (pthread_create(&gp_sess.flusher, NULL, flush_thread, NULL) == 0) {
         gp_sess.flusher_running = 1;
-    else
+        gp_signals_install();
+    } else {
         gp_session_say("cannot start the flush thread; records are sent at exit only");
+    }
     pthread_mutex_unlock(&gp_sess.lock);
 }

@@ -49,7 +49,6 @@ typedef struct gp_session_state {
 
     pthread_t flusher;
     int flusher_running, stop;
-    pthread_cond_t wake;
     int64_t flush_ns;
 
     atomic_uint_fast64_t ops_issued;
@@ -111,6 +110,25 @@ void gp_session_gate_emit(const gp_record *r);
 /* counters.c: PM sampling on the flush thread, gp_sess.lock not held. */
 void gp_counters_service(void);
 void gp_counters_stop_all(void);
+
+/* signals.c: the last flush on SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGABRT.
+ * The flush thread waits on a pipe, which anything (a signal handler too)
+ * can wake with one byte of GP_W_* bits. */
+enum { GP_W_WAKE = 1, GP_W_STOP = 2, GP_W_SIGNAL = 4 };
+/* Makes the pipes; before the flush thread starts. Returns 0 or -1. */
+int gp_signals_pipes(void);
+/* Wakes the flush thread (async-signal-safe). */
+void gp_signals_wake(char what);
+/* The flush thread's wait: up to timeout_ns; returns the W_ bits seen. */
+int gp_signals_wait(int64_t timeout_ns);
+/* The flush thread's answer to GP_W_SIGNAL: the last flush is done. */
+void gp_signals_flushed(void);
+/* Installs the handlers (after the flush thread started). */
+void gp_signals_install(void);
+/* Blocks the process-directed ones on the calling (flush) thread. */
+void gp_signals_block_here(void);
+/* How long a handler waits for the last flush (GPUPACK_SIGNAL_FLUSH_MS). */
+int gp_signals_flush_ms(void);
 
 /* procinfo.c */
 void gp_proc_cmdline(char *out, size_t cap);
