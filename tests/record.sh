@@ -128,12 +128,12 @@ PY
     is "$nshort" 0 "each PCIe record covers the window the driver counted over (>= 20 ms)"
     is "$nover" 0 "a GPU's PCIe windows follow each other without overlap"
 
-    # GPU 1 hangs: each of its calls takes 20 s more. The other GPUs keep
+    # GPU 1 hangs: each of its calls takes 30 s more. The other GPUs keep
     # their rate, and the recording still ends soon after the job: stopping
-    # waits at most 1 s for a call under way, not the 20 s it takes. (About
-    # 3 s in all, 7 s under valgrind; waiting for the call would be > 20 s.)
+    # waits at most 1 s for a call under way, not the 30 s it takes. (About
+    # 3 s in all, 7-10 s under valgrind; waiting for the call would be > 30 s.)
     t0=$(date +%s%N)
-    run env GPUPACK_NVML_PATH="$FAKE" FAKENVML_GPUS=4 FAKENVML_HANG=1:20000 \
+    run env GPUPACK_NVML_PATH="$FAKE" FAKENVML_GPUS=4 FAKENVML_HANG=1:30000 \
         $GP_RUN "$GPUPACK" record -q -o hang.gpupack -- sleep 2
     wall_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
     is "$rc" 0 "record with a hung GPU"
@@ -148,8 +148,8 @@ PY
     ok "$([ "$c0" -ge 14 ] && [ "$c2" -ge 14 ] && [ "$c3" -ge 14 ]; echo $?)" \
         "the other GPUs keep >= 70 % of 10 a second ($c0 $c2 $c3 of ~20)"
     is "$c1" 0 "the hung GPU has no reading"
-    ok "$([ "$wall_ms" -lt 14000 ]; echo $?)" \
-        "the recording ends within 12 s of the 2 s job, before the hung call (${wall_ms} ms)"
+    ok "$([ "$wall_ms" -lt 20000 ]; echo $?)" \
+        "the recording ends within 18 s of the 2 s job, before the hung call (${wall_ms} ms)"
 else
     skip "fake NVML not built"
 fi
