@@ -348,7 +348,7 @@ static void read_proc_util(reading *r, gp_gpu_proc *procs, int max, int *n)
 /* The fast part of a reading: everything but PCIe. */
 static void read_fast(reading *r, gp_gpu_proc *procs, int max_procs, int *n)
 {
-    /* Each step skips its calls once the GPU is found lost. */
+    /* Each step skips its calls once the GPU is found lost or a stop is asked. */
     read_util(r);
     if (go(r))
         read_memory(r);
