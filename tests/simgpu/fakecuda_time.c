@@ -21,7 +21,6 @@
 #include "tests/simgpu/fakecuda_share.h"
 
 #define NS_PER_S 1000000000ull
-#define SLICE_DEFAULT_US 1024u    /* see README.md: the driver's default TSG timeslice */
 #define SLICE_MAX_US 1000000u
 
 /* The file every process of one SIMGPU_SHARED shares, mapped MAP_SHARED:
@@ -40,7 +39,8 @@ static uint64_t engine_busy[SIMGPU_MAX_DEVICES][SG_ENGINES];
 static shared_file *shared;
 static int shared_state;          /* 0: not looked at, 1: on, -1: off */
 static int die_holding_lock;      /* SIMGPU_TEST_DIE_HOLDING_LOCK, see simgpu.h */
-static sg_share_conf share_conf = { SLICE_DEFAULT_US * 1000ull, SIMGPU_SM_COUNT };
+/* the slice: README.md says where the default comes from */
+static sg_share_conf share_conf = { SIMGPU_TIMESLICE_DEFAULT_NS, SIMGPU_SM_COUNT };
 static uint32_t mps_server;       /* this process's MPS server, 0: none */
 
 uint64_t sg_now(void)
@@ -151,7 +151,7 @@ static void read_slice(void)
     us = strtoull(v, &e, 10);
     if (errno || *e || us < 1 || us > SLICE_MAX_US) {
         fprintf(stderr, "simgpu: SIMGPU_TIMESLICE_US=%s is not 1..%u; using %u\n", v, SLICE_MAX_US,
-                SLICE_DEFAULT_US);
+                SIMGPU_TIMESLICE_DEFAULT_NS / 1000u);
         return;
     }
     share_conf.slice_ns = us * 1000ull;
