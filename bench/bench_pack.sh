@@ -28,7 +28,8 @@ cp "$SRC/tests/simgpu/mps/nvidia-cuda-mps-control" "$W/bin/" && chmod +x "$W/bin
 KERNELS=4 KERNEL_US=250              # one request: 4 x 250 us = 1 ms of GPU time
 RATE=${RATE:-500}                    # 500: 50 % of the serve job's capacity (1000 requests/s)
 BLOCKS=16                            # every kernel fills the simulated device's 16 SMs
-SERVE="$SIM/progs/sim_serve --rate $RATE --seconds $SECS --kernels $KERNELS --kernel-us $KERNEL_US --blocks $BLOCKS"
+SERVE="$SIM/progs/sim_serve --rate $RATE --seconds $SECS --kernels $KERNELS"
+SERVE="$SERVE --kernel-us $KERNEL_US --blocks $BLOCKS"
 TRAIN="$SIM/progs/sim_train --seconds $SECS --kernels 8 --kernel-us 500 --blocks $BLOCKS"
 # json KEY: a number from the job's JSON line on stdin.
 json() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" | tail -1; }
@@ -46,9 +47,10 @@ if [ -z "$p99_solo" ] || [ -z "$sps_solo" ] || [ -z "$gate_p99" ]; then
     exit 1
 fi
 slo=$(awk -v p="$gate_p99" 'BEGIN { printf "%.3f", p * 1.05 }')
-echo "gpupack pack on the SIMULATED GPU (a test fixture, not a GPU measurement): serve at $RATE req/s"
-echo "($(awk -v r="$RATE" 'BEGIN { printf "%g", r / 10 }') % of its capacity, ${KERNELS}x${KERNEL_US} us per request) beside training (8x500 us per step),"
-echo "kernels of $BLOCKS blocks on $BLOCKS SMs, ${SECS} s each; $(nproc) cores"
+load=$(awk -v r="$RATE" 'BEGIN { printf "%g", r / 10 }')
+echo "gpupack pack on the SIMULATED GPU (a test fixture, not a GPU measurement): serve at"
+echo "$RATE req/s ($load % of its capacity, ${KERNELS}x${KERNEL_US} us per request) beside training"
+echo "(8x500 us per step), kernels of $BLOCKS blocks on $BLOCKS SMs, ${SECS} s each; $(nproc) cores"
 printf '%-9s %-11s %12s %7s %7s %16s %7s\n' policy sharing "serve p99 ms" "x solo" "x off" \
     "train samples/s" "x solo"
 printf '%-9s %-11s %12.3f %7s %7s %16.1f %7s\n' solo - "$p99_solo" 1.00 - "$sps_solo" 1.00
@@ -75,10 +77,12 @@ for sharing in slices mps; do
         [ -z "$p99_off" ] && p99_off=$p99
         awk -v n="$pol" -v m="$([ $sharing = mps ] && echo MPS || echo time-slices)" -v p="$p99" \
             -v ps="$p99_solo" -v po="$p99_off" -v s="$sps" -v ss="$sps_solo" \
-            'BEGIN { printf "%-9s %-11s %12.3f %7.2f %7.2f %16.1f %7.2f\n", n, m, p, p / ps, p / po, s, s / ss }'
+            'BEGIN { printf "%-9s %-11s %12.3f %7.2f %7.2f %16.1f %7.2f\n",
+                     n, m, p, p / ps, p / po, s, s / ss }'
     done
 done
 echo "serve p99: from each request's arrival to its end, as the serve job prints it;"
 echo "x off: against the off row with the same sharing (time slices: the driver's default)"
-echo "time slice ${SIMGPU_TIMESLICE_US:-1024} us (SIMGPU_TIMESLICE_US); MPS: clients share the SMs in proportion"
+echo "time slice ${SIMGPU_TIMESLICE_US:-1024} us (SIMGPU_TIMESLICE_US); MPS: clients share the SMs"
+echo "in proportion to the blocks they ask for"
 echo "slo target: ${slo} ms = 1.05 x the solo p99 of the request ranges the gate measures"

@@ -9,13 +9,15 @@
 cd "$T" || exit 1
 SIM="$GP_BUILDDIR/tests/simgpu"
 PROGS="$SIM/progs"
-if [ ! -x "$PROGS/sim_serve" ] || [ ! -f "$GP_BUILDDIR/collector/.libs/libgpupack_collector.so" ]; then
+if [ ! -x "$PROGS/sim_serve" ] ||
+    [ ! -f "$GP_BUILDDIR/collector/.libs/libgpupack_collector.so" ]; then
     skip "simulated GPU or collector not built (no CUDA toolkit)"
     done_testing
     exit
 fi
 mkdir -p bin pipe run && chmod 700 run
-cp "$GP_SRCDIR/tests/simgpu/mps/nvidia-cuda-mps-control" bin/ && chmod +x bin/nvidia-cuda-mps-control
+cp "$GP_SRCDIR/tests/simgpu/mps/nvidia-cuda-mps-control" bin/ &&
+    chmod +x bin/nvidia-cuda-mps-control
 CTL=$T/bin/nvidia-cuda-mps-control
 
 # --- the control program alone ---------------------------------------------------------
@@ -34,7 +36,10 @@ ok "$([ ! -e pipe/control ]; echo $?)" "stops it: the pipe is gone"
 export GPUPACK_CUPTI_PATH="$SIM/.libs/libsimcupti.so"
 export LD_LIBRARY_PATH="$SIM/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export GPUPACK_FLUSH_MS=50 SIMGPU_SHARED="$T/gpu" XDG_RUNTIME_DIR="$T/run"
-q() { python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print(r[0] if r else "")' "$@"; }
+q() {
+    python3 -c 'import sqlite3,sys
+r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print(r[0] if r else "")' "$@"
+}
 SERVE="$PROGS/sim_serve --rate 200 --seconds 1 --kernels 4 --kernel-us 250 --blocks 16"
 TRAIN="$PROGS/sim_train --seconds 1.2 --kernels 8 --kernel-us 500 --blocks 16"
 # serve kernels (from the serve job's pid) longer than 400 us, in per cent

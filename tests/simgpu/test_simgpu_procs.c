@@ -221,7 +221,7 @@ static void test_time_slices(const char *cupti)
         alone &= unshared(&a[i], i ? &a[i - 1] : NULL, 50 * MS);
     ok(alone, "A's kernels, placed before B came, keep their times (records already out)");
     ok(pays(&a[8], &a[7], 20 * MS),
-       "A's kernel after its synchronize pays the 20 ms B ran meanwhile (%.3f ms after A's last end)",
+       "A's kernel after its synchronize pays the 20 ms B ran meanwhile (%.3f ms after A's end)",
        (double)(a[8].start - a[7].end) / 1e6);
 }
 
@@ -264,7 +264,8 @@ static void test_mps(const char *cupti)
     }
     ok(b[0].start - b[0].launch < 1 * MS, "MPS: B's kernel starts at once beside A's (%.3f ms)",
        (double)(b[0].start - b[0].launch) / 1e6);
-    is_int(b[0].end - b[0].start, 40 * MS, "both on all 16 SMs: B runs at half speed (20 ms in 40)");
+    is_int(b[0].end - b[0].start, 40 * MS,
+           "both on all 16 SMs: B runs at half speed (20 ms in 40)");
     ok(pays(&a[8], &a[7], 20 * MS),
        "A pays the half of its speed it lost over those 40 ms at its next kernel");
     small_a.blocks = small_b.blocks = 4;

@@ -51,9 +51,11 @@ static void test_alone(void)
     is_int(a.start, 300 * US, "alone: starts when ready");
     is_int(a.end, 10300 * US, "alone: runs its whole duration, unsliced");
     b = place(&d, 10, 0, SMS, 2 * MS, 5 * MS); /* its own second stream */
-    ok(b.start == 2 * MS && b.end == 7 * MS, "its own streams still overlap (not sliced against itself)");
+    ok(b.start == 2 * MS && b.end == 7 * MS,
+       "its own streams still overlap (not sliced against itself)");
     b = place(&d, 11, 0, SMS, 11 * MS, 5 * MS);
-    ok(b.start == 11 * MS && b.end == 16 * MS, "a second process after the first one's work ended: not slowed");
+    ok(b.start == 11 * MS && b.end == 16 * MS,
+       "a second process after the first one's work ended: not slowed");
 }
 
 static void test_slices(void)
@@ -67,7 +69,8 @@ static void test_slices(void)
      * every 1 ms, so B waits for the slice 2.3-3.3; then B 3.3-4.3, A
      * 4.3-5.3, B 5.3-6.3. */
     b = place(&d, 20, 0, SMS, 2500 * US, 2 * MS);
-    is_int(b.start, 3300 * US, "B waits for the running slice only (not for A's 10 ms of queued work)");
+    is_int(b.start, 3300 * US,
+           "B waits for the running slice only (not for A's 10 ms of queued work)");
     is_int(b.end, 6300 * US, "B's end moves by the one slice A gets while B is pending");
     is_int(a.end, 10300 * US, "A's record, already out, is not changed");
     is_int(row(&d, 10)->owed_ns, 2 * MS, "A owes the 2 ms B ran while A's records say A ran");
@@ -129,7 +132,8 @@ static void test_long(void)
     /* 50 s beside 100 s, from 1 ms: 50000 slices each followed by one of
      * A's, but the last */
     b = place(&d, 20, 0, SMS, 500 * US, 50000 * MS);
-    ok(b.start == 1 * MS && b.end == 1 * MS + 99999 * MS, "50 s beside 100 s: twice as long, less a slice");
+    ok(b.start == 1 * MS && b.end == 1 * MS + 99999 * MS,
+       "50 s beside 100 s: twice as long, less a slice");
     is_int(row(&d, 10)->owed_ns, 50000 * MS, "the long run's debt");
 }
 
@@ -184,7 +188,8 @@ static void test_untrusted(void)
     d.p[0].sms = 4000000000u;
     d.p[0].mps = 7;
     b = place(&d, 20, 7, SMS, 2 * MS, 1 * MS);
-    ok(b.start == 2 * MS && b.end == 4 * MS, "an SM count over the device's counts as the device's");
+    ok(b.start == 2 * MS && b.end == 4 * MS,
+       "an SM count over the device's counts as the device's");
     b = place(&d, 21, 0, SMS, 0, UINT64_MAX);
     ok(b.end > b.start && b.end - b.start >= SG_SHARE_MAX_DUR_NS &&
        b.end - b.start < 2 * SG_SHARE_MAX_DUR_NS, "a huge duration is cut, without overflow");

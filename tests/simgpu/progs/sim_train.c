@@ -40,7 +40,8 @@ int main(int argc, char **argv)
         }
     }
     if (kernels < 1 || kernel_ns == 0 || batch < 1 || blocks < 1) {
-        fprintf(stderr, "sim_train: --kernels, --kernel-us, --batch and --blocks must be above 0\n");
+        fprintf(stderr,
+                "sim_train: --kernels, --kernel-us, --batch and --blocks must be above 0\n");
         return 2;
     }
     sp_job_start(&j, "sim_train", "train_layer", kernel_ns);
