@@ -36,7 +36,7 @@ like "$out" "--slo-p99" "pack usage lists --slo-p99"
 run gpupack version
 is "$rc" 0 "version exits 0"
 like "$out" "gpupack " "version printed"
-like "$out" "trace format 1" "trace format printed"
+like "$out" "trace format 2" "trace format printed"
 run gpupack --version
 is "$rc" 0 "--version works too"
 
