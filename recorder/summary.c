@@ -139,6 +139,9 @@ void gp_rec_summary(const char *path, const char *what, int64_t wall_ns, int sta
                 "timeline)\n", gp_fmt_count(a, sizeof a, (int64_t)no_ts));
     if (stats && stats->rejected)
         fprintf(stderr, "  %" PRIu64 " malformed records rejected\n", stats->rejected);
+    if (stats && stats->rejected_values)
+        fprintf(stderr, "  %" PRIu64 " values out of bounds (clock anchors set to unknown, host "
+                "names cleaned)\n", stats->rejected_values);
     fprintf(stderr, "  trace: %s (%s); next: gpupack analyze %s\n", path,
             stat(path, &sb) == 0 ? gp_fmt_bytes(a, sizeof a, sb.st_size) : "?", path);
     gp_trace_close(t);

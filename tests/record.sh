@@ -65,9 +65,29 @@ run gpupack record -o evil.gpupack -- "$EVIL"
 is "$rc" 0 "the recorder survives a hostile peer"
 like "$err" "rejected a malformed batch" "it says what it rejected"
 like "$err" "over the 16777216-byte limit" "an oversized frame closes that connection"
+like "$err" "5 values out of bounds" "the summary counts its hostile host name and anchors"
 run gpupack info evil.gpupack
 like "$out" "kernel 3" "the 3 valid kernels are kept"
 like "$out" "rejected 5" "the 5 bad records are counted as rejected"
+like "$out" "rejected    5 values out of bounds" "and the 5 values out of bounds"
+is "$(printf '%s' "$out" | LC_ALL=C tr -d '\n' | LC_ALL=C tr -d '\041-\176 ' | wc -c)" 0 \
+   "info prints no control characters or non-ASCII bytes of the hostile host name"
+# The evil client's process row: its host name cleaned and bounded, its
+# anchors those the recorder took when it started it, none of the hostile ones.
+read -r hlen hbad a0 a1 < <(python3 - evil.gpupack <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.text_factory = bytes
+b, a0, a1 = db.execute("select s.text, p.anchor_start_ns, p.anchor_end_ns from process p "
+                       "join strings s on s.id = p.hostname").fetchone()
+print(len(b), sum(1 for c in b if not 0x21 <= c <= 0x7e), a0, a1)
+PY
+)
+is "$hlen" 255 "the 10 kB host name is cut to 255 bytes"
+is "$hbad" 0 "with only printable ASCII"
+max=7258118400000000000 # 2200-01-01 UTC in ns
+ok "$([ "$a0" -gt 0 ] && [ "$a0" -le $max ] && [ "$a1" -gt 0 ] && [ "$a1" -le $max ]; echo $?)" \
+   "its anchors are within bounds ($a0, $a1), not the hostile ones"
 
 # NVML samples (the fake NVML library: 2 GPUs): every device, at about the
 # asked rate; per-process readings only for the job's own processes (pid 1,
