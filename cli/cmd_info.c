@@ -210,6 +210,9 @@ static int print_dropped(gp_trace *t, gp_error *err)
             printf(" %s %s", gp_drop_source_name(s),
                    gp_fmt_count(buf, sizeof buf, (int64_t)by_source[s]));
     printf("\n");
+    if (by_source[GP_DROP_TAKEN])
+        printf("              another profiler in the job took CUPTI's records: the trace has a "
+               "hole (see gpupack analyze)\n");
     if (by_source[GP_DROP_NO_TIMESTAMP])
         printf("              %s kernels came without timestamps from CUPTI (not in the "
                "timeline)\n", gp_fmt_count(buf, sizeof buf,

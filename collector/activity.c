@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/clock.h"
+#include "collector/session.h"
 #include "collector/session_int.h"
 
 /* Kinds recorded; the first is required, the rest are best effort. */
@@ -132,6 +134,10 @@ static void CUPTIAPI buffer_completed(CUcontext ctx, uint32_t stream, uint8_t *b
             gp_sender_count_drop(gp_sess.sender, GP_DROP_CUPTI, dropped);
         pthread_mutex_unlock(&gp_sess.lock);
     }
+    /* A profiler inside the job (torch.profiler) gets its copies. */
+    gp_share_forward(ctx, stream, buf, valid);
+    atomic_fetch_add(&gp_sess.completions, 1);
+    atomic_store(&gp_sess.last_completion_ns, gp_now_ns());
     if (buf) {
         free(buf);
         atomic_fetch_sub(&gp_sess.buffers_out, 1);
@@ -302,6 +308,92 @@ int gp_activity_filter_api(void)
         }
     }
     return off;
+}
+
+/* The hole: said once, recorded once. Caller holds no lock. */
+static void taken(void)
+{
+    char line[600], t[32];
+    gp_record r;
+    int64_t since = atomic_load(&gp_sess.last_completion_ns), issued, recorded;
+
+    pthread_mutex_lock(&gp_sess.lock);
+    if (gp_sess.state != ACTIVE || gp_sess.taken) {
+        pthread_mutex_unlock(&gp_sess.lock);
+        return;
+    }
+    gp_sess.taken = 1;
+    issued = (int64_t)atomic_load(&gp_sess.ops_issued);
+    recorded = (int64_t)gp_decoder_ops_recorded(gp_sess.decoder);
+    gp_record_init(&r, GP_KIND_DROPPED);
+    r.u.dropped.ts_ns = since ? since : gp_sess.start_ns;
+    r.u.dropped.source = GP_DROP_TAKEN;
+    r.u.dropped.count = issued > recorded ? (uint64_t)(issued - recorded) : 0;
+    r.u.dropped.pid = (uint32_t)getpid();
+    gp_sender_add(gp_sess.sender, &r);
+    pthread_mutex_unlock(&gp_sess.lock);
+    snprintf(t, sizeof t, "%.3f", (double)(r.u.dropped.ts_ns - gp_sess.start_ns) / 1e9);
+    snprintf(line, sizeof line,
+             "another profiler in this process (torch.profiler or similar) took CUPTI's activity "
+             "records about %s s after recording began: the trace has a hole from then on. "
+             "gpupack record preloads the collector so that it can share CUPTI; this process "
+             "was not (GPUPACK_PRELOAD=0, or only CUDA_INJECTION64_PATH was set)", t);
+    gp_session_say(line);
+}
+
+/* Operations issued and not recorded. */
+static uint64_t missing(void)
+{
+    uint64_t issued = atomic_load(&gp_sess.ops_issued), recorded;
+
+    pthread_mutex_lock(&gp_sess.lock);
+    recorded = gp_sess.decoder ? gp_decoder_ops_recorded(gp_sess.decoder) : 0;
+    pthread_mutex_unlock(&gp_sess.lock);
+    return issued > recorded ? issued - recorded : 0;
+}
+
+void gp_activity_watch(void)
+{
+    static uint64_t last_comp, last_issued;
+    static int quiet;
+    uint64_t comp = atomic_load(&gp_sess.completions);
+    uint64_t issued = atomic_load(&gp_sess.ops_issued);
+
+    if (gp_sess.taken || gp_sess.shared)
+        return;
+    if (comp != last_comp || issued == last_issued) {
+        last_comp = comp;
+        last_issued = issued;
+        quiet = 0;
+        return;
+    }
+    /* Launches go on and no buffer comes back: 3 flush periods, then a
+     * forced flush, which hands over even unfinished work; none at all
+     * means the buffers go elsewhere. */
+    if (++quiet < 3 || !missing())
+        return;
+    gp_sess.cupti.ActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+    if (atomic_load(&gp_sess.completions) != comp) {
+        quiet = 0;
+        return;
+    }
+    taken();
+}
+
+void gp_activity_watch_exit(uint64_t completions_before)
+{
+    if (!gp_sess.taken && !gp_sess.shared &&
+        atomic_load(&gp_sess.completions) == completions_before && missing())
+        taken();
+}
+
+int gp_activity_kind_ours(CUpti_ActivityKind kind)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (kinds[i] == kind || (kinds[i] == CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL &&
+                                 kind == CUPTI_ACTIVITY_KIND_KERNEL))
+            return gp_sess.state == ACTIVE;
+    return 0;
 }
 
 void gp_activity_stop(void)

@@ -97,6 +97,7 @@ static void *flush_thread(void *arg)
         gp_activity_sample_clock(); /* before the records it will place */
         /* Completed buffers come back through buffer_completed (which locks). */
         gp_sess.cupti.ActivityFlushAll(0);
+        gp_activity_watch();
         if (gp_sess.counters)
             gp_counters_service();
         pthread_mutex_lock(&gp_sess.lock);
@@ -122,7 +123,11 @@ static void at_exit(void)
         gp_sess.flusher_running = 0;
     }
     gp_activity_sample_clock();
-    gp_sess.cupti.ActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+    {
+        uint64_t before = atomic_load(&gp_sess.completions);
+        gp_sess.cupti.ActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
+        gp_activity_watch_exit(before);
+    }
     /* After the activity flush: stopping PM sampling may finalize CUPTI. */
     gp_counters_stop_all();
     now = gp_now_ns();
@@ -359,6 +364,8 @@ static int start_unlocked(void)
         return -1;
     }
     gp_activity_filter_api();
+    gp_sess.shared = gp_share_engage();
+    gp_sess.start_ns = gp_now_ns();
     gp_sess.gate_on = gp_gate_init(gp_session_say, gp_session_gate_emit);
     gp_callbacks_enable();
     gp_sess.flush_ns = gp_env_long("GPUPACK_FLUSH_MS", 200, 10, 60000) * 1000000;

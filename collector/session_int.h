@@ -52,6 +52,11 @@ typedef struct gp_session_state {
     int64_t flush_ns;
 
     atomic_uint_fast64_t ops_issued;
+    atomic_uint_fast64_t completions;   /* buffers CUPTI handed back */
+    _Atomic int64_t last_completion_ns; /* when the last one came */
+    int64_t start_ns;                   /* when the session started */
+    int shared;                         /* CUPTI shared with a profiler in the job */
+    int taken;                          /* records taken by one (said, recorded) */
     atomic_int buffers_out;
     int max_buffers;
     size_t buffer_bytes;
@@ -92,6 +97,17 @@ CUptiResult gp_activity_start(void);
  * says which, and GPUPACK_API_SKIP); after gp_activity_start and
  * gp_activity_names. Returns how many callback ids it turned off. */
 int gp_activity_filter_api(void);
+/* Notices that another profiler in the process took CUPTI's activity
+ * records (possible only when the collector was not preloaded): launches
+ * go on, yet no buffer comes back for 3 flush periods nor after a forced
+ * flush. Then says so once and records the hole (GP_DROP_TAKEN). Flush
+ * thread, after its flush. */
+void gp_activity_watch(void);
+/* The same at exit: the final forced flush brought no buffer (completions
+ * still completions_before) and work is missing. */
+void gp_activity_watch_exit(uint64_t completions_before);
+/* 1 if the session records kind (while it is active). */
+int gp_activity_kind_ours(CUpti_ActivityKind kind);
 /* Disables every kind gp_activity_start enabled. */
 void gp_activity_stop(void);
 /* The decoder's environment (interning, names, emitting, drops). */
@@ -129,6 +145,15 @@ void gp_signals_install(void);
 void gp_signals_block_here(void);
 /* How long a handler waits for the last flush (GPUPACK_SIGNAL_FLUSH_MS). */
 int gp_signals_flush_ms(void);
+
+/* cupti_share.c: CUPTI shared with a profiler inside the job. */
+/* After the session registered its callbacks and clock: 1 if the job's
+ * CUPTI calls reach this library (it was preloaded), so the job's records
+ * go through gp_share_forward from now on; 0 if they go to CUPTI. */
+int gp_share_engage(void);
+/* Hands the job copies of its kinds' records from a completed buffer.
+ * No lock held; calls the job's buffer callbacks. */
+void gp_share_forward(CUcontext ctx, uint32_t stream, uint8_t *buf, size_t valid);
 
 /* procinfo.c */
 void gp_proc_cmdline(char *out, size_t cap);

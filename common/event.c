@@ -129,7 +129,7 @@ const char *gp_sync_type_name(int type)
 const char *gp_drop_source_name(int source)
 {
     static const char *const names[] = {
-        "?", "cupti", "collector", "socket", "unflushed", "rejected", "no-timestamp",
+        "?", "cupti", "collector", "socket", "unflushed", "rejected", "no-timestamp", "taken",
     };
     if (source < 0 || (size_t)source >= sizeof names / sizeof names[0])
         return "?";

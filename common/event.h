@@ -89,7 +89,10 @@ typedef enum gp_drop_source {
     GP_DROP_SOCKET = 3,       /* recorder unreachable or too slow */
     GP_DROP_UNFLUSHED = 4,    /* process killed before it could flush */
     GP_DROP_REJECTED = 5,     /* recorder rejected malformed records */
-    GP_DROP_NO_TIMESTAMP = 6  /* CUPTI delivered a kernel without timestamps */
+    GP_DROP_NO_TIMESTAMP = 6, /* CUPTI delivered a kernel without timestamps */
+    GP_DROP_TAKEN = 7         /* another profiler in the process took CUPTI's records from
+                                 ts_ns on: a hole in the trace (count: operations issued
+                                 and not recorded then) */
 } gp_drop_source;
 
 typedef enum gp_cosched_event {

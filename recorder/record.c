@@ -191,10 +191,30 @@ static int exit_code(int status)
     return 3;
 }
 
+/* LD_PRELOAD for the job: the collector first, so a profiler inside the
+ * job (torch.profiler) shares CUPTI with it instead of taking it
+ * (collector/cupti_share.c). Not with GPUPACK_PRELOAD=0, and not in a
+ * sanitizer build, whose collector needs the sanitizer runtime loaded
+ * before it. Returns 1 if out holds the entry. */
+static int preload_env(const char *collector, char *out, size_t cap)
+{
+    const char *off = getenv("GPUPACK_PRELOAD"), *old = getenv("LD_PRELOAD");
+
+#ifdef GP_SANITIZED
+    (void)collector, (void)out, (void)cap, (void)off, (void)old;
+    return 0;
+#else
+    if (off && strcmp(off, "0") == 0)
+        return 0;
+    return (size_t)snprintf(out, cap, "LD_PRELOAD=%s%s%s", collector, old && *old ? ":" : "",
+                            old ? old : "") < cap;
+#endif
+}
+
 int gp_record_run(const gp_record_opts *o)
 {
     char path[4096], sock[256], collector[4096], cmdline[8192];
-    char env_inject[4200], env_nvtx[4200], env_sock[300];
+    char env_inject[4200], env_nvtx[4200], env_sock[300], env_preload[8400];
     char *extra[8], *env_job[2][40];
     int n_extra = 0, driver;
     gp_batch *tick_batch = NULL;
@@ -257,6 +277,8 @@ int gp_record_run(const gp_record_opts *o)
     extra[n_extra++] = env_inject;
     extra[n_extra++] = env_nvtx;
     extra[n_extra++] = env_sock;
+    if (preload_env(collector, env_preload, sizeof env_preload))
+        extra[n_extra++] = env_preload;
     if (o->counters)
         extra[n_extra++] = "GPUPACK_COUNTERS=1";
     extra[n_extra] = NULL;

@@ -10,8 +10,11 @@ if [ ! -f "$LIB" ]; then
     exit
 fi
 
-syms=$(nm -D --defined-only "$LIB" | awk '{print $3}' | sort | tr '\n' ' ')
-is "$syms" "InitializeInjection InitializeInjectionNvtx2 " "exports only its two entry points"
+syms=$(nm -D --defined-only "$LIB" | awk '{print $3}' | LC_ALL=C sort | tr '\n' ' ')
+is "$syms" "InitializeInjection InitializeInjectionNvtx2 cuptiActivityDisable cuptiActivityEnable \
+cuptiActivityFlushAll cuptiActivityGetNumDroppedRecords cuptiActivityRegisterCallbacks \
+cuptiActivityRegisterTimestampCallback cuptiFinalize cuptiGetTimestamp " \
+   "exports its two entry points and the CUPTI functions it shares with a profiler in the job"
 
 # The driver's part played by call_inject, with the real libcupti: no driver
 # here, so CUPTI answers 999. One line, and the program runs to the end.

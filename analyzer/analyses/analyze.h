@@ -137,6 +137,7 @@ typedef struct gp_rank_result {
     int64_t step_p50_ns;
     uint64_t dropped_records;
     uint64_t kernels_no_ts;        /* of those, kernels CUPTI gave no timestamps */
+    int64_t taken_ns;              /* a hole from then: CUPTI's records went elsewhere */
 } gp_rank_result;
 
 /* ---- findings ---- */

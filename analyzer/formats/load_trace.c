@@ -371,6 +371,9 @@ static int on_dropped(loader *L, const gp_record *r)
     rk->dropped_records += r->u.dropped.count;
     if (r->u.dropped.source == GP_DROP_NO_TIMESTAMP)
         rk->kernels_no_ts += r->u.dropped.count;
+    if (r->u.dropped.source == GP_DROP_TAKEN && r->u.dropped.ts_ns > 0 &&
+        (!rk->taken_ns || r->u.dropped.ts_ns < rk->taken_ns))
+        rk->taken_ns = r->u.dropped.ts_ns;
     return 0;
 }
 

@@ -187,6 +187,7 @@ typedef struct gp_rank {
     int64_t job_start_ns, job_end_ns; /* the process's life when known, else 0 */
     uint64_t dropped_records; /* what the trace says was lost */
     uint64_t kernels_no_ts;   /* of which kernels CUPTI gave no timestamps */
+    int64_t taken_ns;         /* another profiler took CUPTI's records from then (0: never) */
 } gp_rank;
 
 typedef struct gp_job gp_job;

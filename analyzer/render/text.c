@@ -97,6 +97,10 @@ static void rank_section(const out *o, const gp_analysis *a, const gp_rank_resul
     if (r->dropped_records)
         fprintf(o->f, "  %sThe trace lost %s records; numbers may be low.%s\n", c(o, C_WARN),
                 gp_fmt_count(n1, sizeof n1, (int64_t)r->dropped_records), c(o, C_RESET));
+    if (r->taken_ns)
+        fprintf(o->f, "  %sAnother profiler in the job (torch.profiler?) took CUPTI's records: the "
+                "trace holds no GPU work from then on; the numbers cover the time before.%s\n",
+                c(o, C_WARN), c(o, C_RESET));
     if (r->kernels_no_ts)
         fprintf(o->f, "  %s%s kernels came without timestamps from CUPTI and are not in the "
                 "timeline; busy time may be low.%s\n", c(o, C_WARN),
