@@ -187,18 +187,20 @@ void sc_pm_note(const CUpti_Activity *record, size_t size)
     span s = { 0, 0, 0, 0 };
     uint32_t dev;
 
-    if (record->kind == CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL && size == sizeof(CUpti_ActivityKernel10)) {
+    CUpti_ActivityKind kind = record->kind;
+
+    if (kind == CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL && size == sizeof(CUpti_ActivityKernel10)) {
         const CUpti_ActivityKernel10 *k = (const void *)record;
         s = (span){ k->start, k->end, 0, 1 };
         dev = k->deviceId;
-    } else if (record->kind == CUPTI_ACTIVITY_KIND_MEMCPY && size == sizeof(CUpti_ActivityMemcpy6)) {
+    } else if (kind == CUPTI_ACTIVITY_KIND_MEMCPY && size == sizeof(CUpti_ActivityMemcpy6)) {
         const CUpti_ActivityMemcpy6 *c = (const void *)record;
         /* device memory traffic: a device-to-device copy reads and writes */
         uint64_t bytes = c->copyKind == CUPTI_ACTIVITY_MEMCPY_KIND_DTOD ? 2 * c->bytes
                        : c->copyKind == CUPTI_ACTIVITY_MEMCPY_KIND_HTOH ? 0 : c->bytes;
         s = (span){ c->start, c->end, bytes, 0 };
         dev = c->deviceId;
-    } else if (record->kind == CUPTI_ACTIVITY_KIND_MEMSET && size == sizeof(CUpti_ActivityMemset4)) {
+    } else if (kind == CUPTI_ACTIVITY_KIND_MEMSET && size == sizeof(CUpti_ActivityMemset4)) {
         const CUpti_ActivityMemset4 *m = (const void *)record;
         s = (span){ m->start, m->end, m->bytes, 0 };
         dev = m->deviceId;
@@ -375,7 +377,8 @@ static CUptiResult pm_ready(size_t device, int rights)
     return rights && restricted() ? CUPTI_ERROR_INSUFFICIENT_PRIVILEGES : CUPTI_SUCCESS;
 }
 
-CUptiResult CUPTIAPI cuptiPmSamplingGetCounterAvailability(CUpti_PmSampling_GetCounterAvailability_Params *p)
+CUptiResult CUPTIAPI
+cuptiPmSamplingGetCounterAvailability(CUpti_PmSampling_GetCounterAvailability_Params *p)
 {
     CUptiResult r;
     int busy;
@@ -521,7 +524,8 @@ CUptiResult CUPTIAPI cuptiPmSamplingStop(CUpti_PmSampling_Stop_Params *p)
     return start_stop(p->pPmSamplingObject, 0);
 }
 
-CUptiResult CUPTIAPI cuptiPmSamplingGetCounterDataSize(CUpti_PmSampling_GetCounterDataSize_Params *p)
+CUptiResult CUPTIAPI
+cuptiPmSamplingGetCounterDataSize(CUpti_PmSampling_GetCounterDataSize_Params *p)
 {
     int live;
 
@@ -620,7 +624,8 @@ CUptiResult CUPTIAPI cuptiPmSamplingDecodeData(CUpti_PmSampling_DecodeData_Param
     return r;
 }
 
-CUptiResult CUPTIAPI cuptiPmSamplingGetCounterDataInfo(CUpti_PmSampling_GetCounterDataInfo_Params *p)
+CUptiResult CUPTIAPI
+cuptiPmSamplingGetCounterDataInfo(CUpti_PmSampling_GetCounterDataInfo_Params *p)
 {
     const sc_pm_image *im;
 

@@ -23,6 +23,8 @@
 #define DRAM "dram__throughput.avg.pct_of_peak_sustained_elapsed"
 #define DRAM_PEAK_BYTES_PER_NS 2.0 /* README: 2000 GB/s is 100 % */
 #define MS 1000000ull
+#define KEEP_LATEST CUPTI_PM_SAMPLING_HARDWARE_BUFFER_APPEND_MODE_KEEP_LATEST
+#define KEEP_OLDEST CUPTI_PM_SAMPLING_HARDWARE_BUFFER_APPEND_MODE_KEEP_OLDEST
 
 /* A failing CUDA call is a failed test, not an exit. */
 #define CK_SIM(call)                                                              \
@@ -113,7 +115,8 @@ static void test_host(void)
     uint8_t *img;
     char why[256];
 
-    is_int(a.HostInitialize(&ip), CUPTI_ERROR_INVALID_CHIP_NAME, "host API: a chip it does not know");
+    is_int(a.HostInitialize(&ip), CUPTI_ERROR_INVALID_CHIP_NAME,
+           "host API: a chip it does not know");
     ip.pChipName = CHIP;
     ip.structSize = 0;
     is_int(a.HostInitialize(&ip), CUPTI_ERROR_INVALID_PARAMETER, "host API: structSize 0 refused");
@@ -124,7 +127,8 @@ static void test_host(void)
     host_free(h);
     h = host(metrics3, 3, 0);
     img = h ? config(h, &size, &passes) : NULL;
-    ok(img && passes == 3, "added one call each: a pass per call, as measured on GH100 (%zu)", passes);
+    ok(img && passes == 3, "added one call each: a pass per call, as measured on GH100 (%zu)",
+       passes);
     free(img);
     host_free(h);
     ok(host(bad, 2, 1) == NULL, "a metric the chip does not know: ConfigAddMetrics refuses");
@@ -247,11 +251,15 @@ static int sample(CUpti_PmSampling_Object *o, CUpti_Profiler_Host_Object *h, uin
 
 static void test_errors(uint8_t *cfg, size_t cfg_size)
 {
-    CUpti_Profiler_Initialize_Params ip = { .structSize = CUpti_Profiler_Initialize_Params_STRUCT_SIZE };
+    CUpti_Profiler_Initialize_Params ip = {
+        .structSize = CUpti_Profiler_Initialize_Params_STRUCT_SIZE,
+    };
     CUpti_PmSampling_GetCounterAvailability_Params av = {
         .structSize = CUpti_PmSampling_GetCounterAvailability_Params_STRUCT_SIZE,
     };
-    CUpti_Device_GetChipName_Params cp = { .structSize = CUpti_Device_GetChipName_Params_STRUCT_SIZE };
+    CUpti_Device_GetChipName_Params cp = {
+        .structSize = CUpti_Device_GetChipName_Params_STRUCT_SIZE,
+    };
     CUpti_Profiler_DeviceSupported_Params dp = {
         .structSize = CUpti_Profiler_DeviceSupported_Params_STRUCT_SIZE, .cuDevice = 0,
         .api = CUPTI_PROFILER_PM_SAMPLING,
@@ -283,14 +291,14 @@ static void test_errors(uint8_t *cfg, size_t cfg_size)
     o = enable(0, &r);
     ok(o != NULL, "Enable device 0");
     (void)enable(0, &r);
-    is_int(r, CUPTI_ERROR_INVALID_OPERATION, "Enable again on the same device (header: already enabled)");
+    is_int(r, CUPTI_ERROR_INVALID_OPERATION,
+           "Enable again on the same device (header: already enabled)");
     is_int(start_stop(o, 1), CUPTI_ERROR_INVALID_OPERATION, "Start before SetConfig");
     ok(cfg3 && passes3 == 3 &&
-       set_config(o, cfg3, size3, 64 << 20, 5 * MS,
-                  CUPTI_PM_SAMPLING_HARDWARE_BUFFER_APPEND_MODE_KEEP_LATEST) == CUPTI_ERROR_NOT_SUPPORTED,
+       set_config(o, cfg3, size3, 64 << 20, 5 * MS, KEEP_LATEST) == CUPTI_ERROR_NOT_SUPPORTED,
        "SetConfig of a 3-pass config: CUPTI_ERROR_NOT_SUPPORTED (header)");
     is_int(set_config(o, cfg, cfg_size, 64 << 20, 0,
-                      CUPTI_PM_SAMPLING_HARDWARE_BUFFER_APPEND_MODE_KEEP_LATEST),
+                      KEEP_LATEST),
            CUPTI_ERROR_INVALID_PARAMETER, "SetConfig with interval 0");
     is_int(start_stop(o, 0), CUPTI_ERROR_INVALID_OPERATION, "Stop while not started");
     disable(o);
@@ -313,7 +321,7 @@ static void test_sampling(CUstream s, CUfunction f, uint8_t *cfg, size_t cfg_siz
 
     o = enable(0, &r);
     ok(o && set_config(o, cfg, cfg_size, 64 << 20, 5 * MS,
-                       CUPTI_PM_SAMPLING_HARDWARE_BUFFER_APPEND_MODE_KEEP_LATEST) == CUPTI_SUCCESS,
+                       KEEP_LATEST) == CUPTI_SUCCESS,
        "enabled and configured: 5 ms samples");
     img = o ? image(o, 256, &size) : NULL;
     ok(img != NULL, "counter-data image for 256 samples");
@@ -394,8 +402,7 @@ static void test_limits(uint8_t *cfg, size_t cfg_size)
     CUptiResult r;
 
     o = enable(0, &r);
-    if (!o || set_config(o, cfg, cfg_size, 2048, MS,
-                         CUPTI_PM_SAMPLING_HARDWARE_BUFFER_APPEND_MODE_KEEP_LATEST) != CUPTI_SUCCESS ||
+    if (!o || set_config(o, cfg, cfg_size, 2048, MS, KEEP_LATEST) != CUPTI_SUCCESS ||
         !(img = image(o, 64, &size))) {
         ok(0, "a sampler with a 2 KiB hardware buffer");
         return;
@@ -408,10 +415,10 @@ static void test_limits(uint8_t *cfg, size_t cfg_size)
        "KEEP_LATEST, 30 ms of 1 ms samples in a buffer of 8: overflow, the latest 8 kept (%zu)", n);
     start_stop(o, 1);
     is_int(set_config(o, cfg, cfg_size, 2048, MS,
-                      CUPTI_PM_SAMPLING_HARDWARE_BUFFER_APPEND_MODE_KEEP_OLDEST),
+                      KEEP_OLDEST),
            CUPTI_ERROR_INVALID_OPERATION, "SetConfig while sampling");
     start_stop(o, 0);
-    set_config(o, cfg, cfg_size, 2048, MS, CUPTI_PM_SAMPLING_HARDWARE_BUFFER_APPEND_MODE_KEEP_OLDEST);
+    set_config(o, cfg, cfg_size, 2048, MS, KEEP_OLDEST);
     free(img);
     img = image(o, 4, &size);
     start_stop(o, 1);
@@ -419,7 +426,7 @@ static void test_limits(uint8_t *cfg, size_t cfg_size)
     start_stop(o, 0);
     is_int(img ? decode(o, img, size, &dp, &n) : CUPTI_ERROR_UNKNOWN, CUPTI_ERROR_OUT_OF_MEMORY,
            "KEEP_OLDEST with a full hardware buffer: CUPTI_ERROR_OUT_OF_MEMORY (header)");
-    set_config(o, cfg, cfg_size, 64 << 20, MS, CUPTI_PM_SAMPLING_HARDWARE_BUFFER_APPEND_MODE_KEEP_LATEST);
+    set_config(o, cfg, cfg_size, 64 << 20, MS, KEEP_LATEST);
     free(img);
     img = image(o, 4, &size);
     start_stop(o, 1);
@@ -461,7 +468,8 @@ int main(void)
     is_int(pm_api_load(&a, shc.lib, 1, why, sizeof why), 0,
            "every function collector/pm resolves is exported (%s)", why);
     test_host();
-    is_int(sh_start(SH_KINDS_ALL), CUPTI_SUCCESS, "tracing with a CLOCK_MONOTONIC timestamp callback");
+    is_int(sh_start(SH_KINDS_ALL), CUPTI_SUCCESS,
+           "tracing with a CLOCK_MONOTONIC timestamp callback");
     CK_SIM(cuInit(0));
     CK_SIM(cuDeviceGet(&dev, 0));
     CK_SIM(cuCtxCreate_v4(&ctx, NULL, 0, dev));

@@ -260,7 +260,8 @@ static void test_clock(void)
 
     ok(pm_clock_plausible(m, m, m - 10, m + 10) && !pm_clock_plausible(m, m + 3000000000LL, m, m),
        "plausibility window is 1 s after the decode");
-    ok(!pm_clock_plausible(m - 3000000000LL, m, m, m) && pm_clock_plausible(m - 900000000LL, m, m, m),
+    ok(!pm_clock_plausible(m - 3000000000LL, m, m, m) &&
+       pm_clock_plausible(m - 900000000LL, m, m, m),
        "and 1 s before the start");
     ok(!pm_clock_plausible(m + 10, m, m, m + 20), "a sample that ends before it starts is not");
 }
@@ -364,7 +365,8 @@ static void test_no_driver(void *lib)
     like(why, "emit", "reason says so");
     ok(gp_pm_start(NULL, 0, 0, NULL, 0, NULL, NULL, emit_nothing, &calls, why, sizeof why) == NULL,
        "no CUPTI handle: NULL");
-    ok(gp_pm_start(lib, 0, 0, unknown, 1, NULL, NULL, emit_nothing, &calls, why, sizeof why) == NULL,
+    ok(gp_pm_start(lib, 0, 0, unknown, 1, NULL, NULL, emit_nothing, &calls, why, sizeof why) ==
+       NULL,
        "unknown counter: NULL before touching the device");
     like(why, "pm.nonsense_pct", "reason names the counter");
 
