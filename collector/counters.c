@@ -29,6 +29,32 @@ static void pm_emit(void *ud, int device, const char *metric, int64_t start_ns, 
     pthread_mutex_unlock(&gp_sess.lock);
 }
 
+/* PM samples carry CUPTI's record clock, as activity records do
+ * (collector/pm/sampling.c): the same conversion places them. Runs inside
+ * gp_pm_poll/gp_pm_stop (flush thread, exit) with gp_sess.lock not held:
+ * gp_activity_to_mono takes it. */
+static int64_t pm_to_mono(void *ud, uint64_t ts)
+{
+    (void)ud;
+    return gp_activity_to_mono(ts);
+}
+
+/* Stops device d's sampler and says how many samples its guard left out. */
+static void stop_one(int d)
+{
+    gp_pm_stats st;
+    char line[300];
+
+    gp_pm_stop(gp_sess.pm[d], &st); /* its final samples go through pm_emit */
+    gp_sess.pm[d] = NULL;
+    if (!st.bad_times)
+        return;
+    snprintf(line, sizeof line,
+             "hardware counters on GPU %d: %llu samples left out, their times fell outside "
+             "the run (CUPTI's clock not as expected)", d, (unsigned long long)st.bad_times);
+    gp_session_say(line);
+}
+
 /* Starts sampling on newly used devices and collects samples. Flush thread,
  * gp_sess.lock not held. */
 void gp_counters_service(void)
@@ -45,7 +71,7 @@ void gp_counters_service(void)
             continue;
         wanted &= ~(1ull << d);
         gp_sess.pm[d] = gp_pm_start(gp_sess.cupti.lib, d, GP_PM_DEFAULT_INTERVAL_NS, NULL, 0,
-                                    pm_emit, NULL, why, sizeof why);
+                                    pm_to_mono, NULL, pm_emit, NULL, why, sizeof why);
         if (!gp_sess.pm[d]) {
             snprintf(line, sizeof line, "no hardware counters on GPU %d: %s", d, why);
             gp_session_say(line);
@@ -59,16 +85,13 @@ void gp_counters_service(void)
             snprintf(line, sizeof line, "hardware counters on GPU %d stopped: %s", d,
                      st.last_error);
             gp_session_say(line);
-            gp_pm_stop(gp_sess.pm[d]);
-            gp_sess.pm[d] = NULL;
+            stop_one(d);
         }
 }
 
 void gp_counters_stop_all(void)
 {
     for (int d = 0; d < 64; d++)
-        if (gp_sess.pm[d]) {
-            gp_pm_stop(gp_sess.pm[d]); /* its final samples go through pm_emit */
-            gp_sess.pm[d] = NULL;
-        }
+        if (gp_sess.pm[d])
+            stop_one(d);
 }

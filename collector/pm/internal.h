@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collector/pm/sampling.h"
+
 /* --- CUPTI functions, resolved with dlsym from the caller's handle ------------ */
 typedef struct pm_api {
     __typeof__(cuptiGetResultString) *GetResultString;
@@ -117,19 +119,21 @@ int64_t pm_interval(int64_t interval_ns);
  * 100 ms poll rarely fills it, bounded to [16, 2048]. */
 uint32_t pm_max_samples(int64_t interval_ns);
 
-/* GPU sample time -> CLOCK_MONOTONIC ns: mono = gpu - offset_ns. */
+/* A sample time (CUPTI's record clock) -> CLOCK_MONOTONIC ns: through the
+ * caller's converter, or with no converter as CLOCK_REALTIME:
+ * mono = ts - offset_ns. */
 typedef struct pm_clock {
-    int64_t offset_ns;
-    int anchored;
+    gp_pm_to_mono_fn to_mono; /* NULL: CLOCK_REALTIME and offset_ns */
+    void *ud;
+    int64_t offset_ns;        /* CLOCK_REALTIME - CLOCK_MONOTONIC, read at init */
 } pm_clock;
-/* offset_ns = CLOCK_REALTIME - CLOCK_MONOTONIC, read back to back. */
-void pm_clock_calibrate(pm_clock *c);
-/* Maps gpu_ns; returns 0, or -1 if it does not fit int64. */
-int pm_clock_map(const pm_clock *c, uint64_t gpu_ns, int64_t *mono_ns);
-/* 1 if a sample that ended at mono_ns can belong to a session that started
- * at start_ns and was decoded at now_ns (1 s of slack each way). */
-int pm_clock_plausible(int64_t mono_ns, int64_t start_ns, int64_t now_ns);
-/* Re-anchors c so that gpu_end_ns maps to now_ns. */
-void pm_clock_anchor(pm_clock *c, uint64_t gpu_end_ns, int64_t now_ns);
+/* Takes the converter; without one, reads the offset back to back. */
+void pm_clock_init(pm_clock *c, gp_pm_to_mono_fn to_mono, void *ud);
+/* Maps ts; returns 0, or -1 for 0 (CUPTI_TIMESTAMP_UNKNOWN), a time beyond
+ * int64, or one the converter cannot place (it said <= 0). */
+int pm_clock_map(const pm_clock *c, uint64_t ts, int64_t *mono_ns);
+/* 1 if a sample [t0_ns, t1_ns] can belong to a sampler that started at
+ * start_ns and was decoded at now_ns (1 s of slack each way). */
+int pm_clock_plausible(int64_t t0_ns, int64_t t1_ns, int64_t start_ns, int64_t now_ns);
 
 #endif

@@ -18,16 +18,19 @@
  * UNVERIFIED ON HARDWARE (written against the CUDA 13.0U1 headers with no GPU):
  *  - the whole device path above, including that SetConfig may be called
  *    again after Stop to rotate configs;
- *  - the timestamp mapping: PM samples carry GPU timestamps in ns. We assume
- *    they are in the CLOCK_REALTIME domain (the GPU global timer, which CUPTI
- *    on Linux reports against CLOCK_REALTIME) and map them with
- *    mono = gpu - (REALTIME - MONOTONIC), the offset read back to back at
- *    start. We do not use cuptiGetTimestamp for this: the collector registers
- *    a CLOCK_MONOTONIC timestamp callback, which cuptiGetTimestamp may follow
- *    while PM samples keep the raw GPU clock. If the newest sample of the
- *    first decoded batch lands outside [start - 1 s, decode time + 1 s] we
- *    re-anchor: its end becomes the decode time (error up to one poll
- *    period, plus drift) and stats.clock_anchored is set;
+ *  - the timestamp mapping. ASSUMED: CUPTI stamps PM samples on the clock it
+ *    stamps activity records with: the callback registered with
+ *    cuptiActivityRegisterTimestampCallback if there is one, else its own
+ *    (CLOCK_REALTIME on Linux). Source: Kineto, whose PM sampling profiler
+ *    refuses to run before its activity profiler registered the timestamp
+ *    callback and converts sample start/end with convertCuptiTimestamp, as
+ *    it does activity records ("PM sampling and activity profiling share the
+ *    same timestamp callbacks", libkineto/src/CuptiPMSamplingProfiler.cpp);
+ *    the CUPTI headers say nothing about the clock. So samples go through the
+ *    caller's converter (gp_pm_start's to_mono), the one its activity
+ *    records use. A guard stays: a sample whose mapped times fall outside
+ *    [sampling start - 1 s, decode time + 1 s] cannot be right; it is left
+ *    out and counted (stats.bad_times), never moved.
  *  - SYSCLK-triggered devices (Turing, GA100): the interval is given in
  *    cycles, taken as ns at an assumed 1 GHz SYSCLK, so their sample period
  *    is approximate;
@@ -74,8 +77,7 @@ struct gp_pm {
     int started;                   /* between Start and Stop */
 
     pm_clock clock;
-    int clock_checked;
-    int64_t start_ns;
+    int64_t start_ns;              /* CLOCK_MONOTONIC at the first Start */
     double values[PM_MAX_METRICS];
     gp_pm_stats st;
 };
@@ -470,13 +472,13 @@ static int start_device(gp_pm *pm, int64_t interval_ns, char *why, size_t why_le
         chip_and_availability(pm, why, why_len) < 0 || build_configs(pm, why, why_len) < 0 ||
         enable(pm, why, why_len) < 0 || apply_config(pm, 0, why, why_len) < 0)
         return -1;
-    pm_clock_calibrate(&pm->clock);
     pm->start_ns = mono_ns();
     return start_stop(pm, 1, why, why_len);
 }
 
 gp_pm *gp_pm_start(void *cupti_lib, int device, int64_t interval_ns, const char *const *metrics,
-                   int n_metrics, gp_pm_emit_fn emit, void *ud, char *why, size_t why_len)
+                   int n_metrics, gp_pm_to_mono_fn to_mono, void *to_mono_ud, gp_pm_emit_fn emit,
+                   void *ud, char *why, size_t why_len)
 {
     char scratch[256];
     gp_pm *pm;
@@ -503,6 +505,7 @@ gp_pm *gp_pm_start(void *cupti_lib, int device, int64_t interval_ns, const char 
     pm->device = device;
     pm->emit = emit;
     pm->ud = ud;
+    pm_clock_init(&pm->clock, to_mono, to_mono_ud);
     pm->max_samples = pm_max_samples(interval_ns);
     pm->rotate = 1;
     pm->rotate_ns = 20 * pm_interval(interval_ns);
@@ -527,31 +530,9 @@ static void fail(gp_pm *pm)
     pm->st.failed = 1;
 }
 
-/* Checks the clock mapping once, on the newest sample of the first batch:
- * it ended just before this decode. */
-static void check_clock(gp_pm *pm, size_t completed, int64_t now)
-{
-    CUpti_PmSampling_CounterData_GetSampleInfo_Params sp = {
-        .structSize = CUpti_PmSampling_CounterData_GetSampleInfo_Params_STRUCT_SIZE,
-        .pPmSamplingObject = pm->obj,
-        .pCounterDataImage = pm->image,
-        .counterDataImageSize = pm->image_size,
-        .sampleIndex = completed - 1,
-    };
-    int64_t end;
-
-    if (pm->clock_checked || completed == 0 || pm->api.CounterDataGetSampleInfo(&sp) != CUPTI_SUCCESS)
-        return;
-    pm->clock_checked = 1;
-    if (pm_clock_map(&pm->clock, sp.endTimestamp, &end) == 0 &&
-        pm_clock_plausible(end, pm->start_ns, now))
-        return;
-    pm_clock_anchor(&pm->clock, sp.endTimestamp, now);
-    pm->st.clock_anchored = pm->clock.anchored;
-}
-
-/* Emits the `completed` samples the image holds; returns how many. */
-static int emit_samples(gp_pm *pm, size_t completed)
+/* Emits the `completed` samples the image holds, decoded at now (CLOCK_MONOTONIC);
+ * returns how many. */
+static int emit_samples(gp_pm *pm, size_t completed, int64_t now)
 {
     pm_host *h = &pm->hosts[pm->cur];
     const struct pm_plan_config *cfg = &pm->plan.configs[pm->cur];
@@ -581,8 +562,12 @@ static int emit_samples(gp_pm *pm, size_t completed)
         if (pm->api.CounterDataGetSampleInfo(&sp) != CUPTI_SUCCESS ||
             pm->api.HostEvaluateToGpuValues(&ep) != CUPTI_SUCCESS ||
             pm_clock_map(&pm->clock, sp.startTimestamp, &t0) < 0 ||
-            pm_clock_map(&pm->clock, sp.endTimestamp, &t1) < 0 || t1 < t0) {
+            pm_clock_map(&pm->clock, sp.endTimestamp, &t1) < 0) {
             pm->st.sample_errors++;
+            continue;
+        }
+        if (!pm_clock_plausible(t0, t1, pm->start_ns, now)) {
+            pm->st.bad_times++;
             continue;
         }
         for (int j = 0; j < h->n; j++) {
@@ -653,8 +638,7 @@ static int drain(gp_pm *pm)
             fail(pm);
             return -1;
         }
-        check_clock(pm, ip.numCompletedSamples, mono_ns());
-        total += emit_samples(pm, ip.numCompletedSamples);
+        total += emit_samples(pm, ip.numCompletedSamples, mono_ns());
         if (image_reset(pm, why, why_len) < 0) {
             fail(pm);
             return -1;
@@ -721,16 +705,21 @@ int gp_pm_poll(gp_pm *pm)
     return got;
 }
 
-void gp_pm_stop(gp_pm *pm)
+void gp_pm_stop(gp_pm *pm, gp_pm_stats *final)
 {
     char why[256];
 
-    if (!pm)
+    if (!pm) {
+        if (final)
+            memset(final, 0, sizeof *final);
         return;
+    }
     pthread_mutex_lock(&pm->lock);
     if (pm->started && start_stop(pm, 0, why, sizeof why) == 0 && !pm->st.failed)
         (void)drain(pm);
     teardown(pm);
+    if (final)
+        *final = pm->st;
     pthread_mutex_unlock(&pm->lock);
     pthread_mutex_destroy(&pm->lock);
     free(pm);

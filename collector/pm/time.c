@@ -1,8 +1,7 @@
 /* time.c: PM sampling's timing choices, which need no device: the
  * sampling interval, the trigger mode per GPU generation, the size of the
- * counter-data image, and the mapping of GPU sample times onto
- * CLOCK_MONOTONIC (the assumption behind it is explained in sampling.c
- * and is UNVERIFIED ON HARDWARE). */
+ * counter-data image, and the mapping of sample times onto
+ * CLOCK_MONOTONIC (the assumption behind it is explained in sampling.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -67,12 +66,15 @@ int pm_trigger_for(int major, int minor, int64_t interval_ns, pm_trigger *t, cha
     return 0;
 }
 
-void pm_clock_calibrate(pm_clock *c)
+void pm_clock_init(pm_clock *c, gp_pm_to_mono_fn to_mono, void *ud)
 {
     int64_t best_gap = INT64_MAX;
 
+    c->to_mono = to_mono;
+    c->ud = ud;
     c->offset_ns = 0;
-    c->anchored = 0;
+    if (to_mono)
+        return;
     for (int i = 0; i < 5; i++) {
         int64_t m1 = clock_ns(CLOCK_MONOTONIC);
         int64_t r = clock_ns(CLOCK_REALTIME);
@@ -85,25 +87,24 @@ void pm_clock_calibrate(pm_clock *c)
     }
 }
 
-int pm_clock_map(const pm_clock *c, uint64_t gpu_ns, int64_t *out)
+int pm_clock_map(const pm_clock *c, uint64_t ts, int64_t *out)
 {
-    if (gpu_ns > (uint64_t)INT64_MAX)
+    int64_t t;
+
+    if (ts == 0 || ts > (uint64_t)INT64_MAX)
         return -1;
-    return __builtin_sub_overflow((int64_t)gpu_ns, c->offset_ns, out) ? -1 : 0;
+    if (c->to_mono)
+        t = c->to_mono(c->ud, ts);
+    else if (__builtin_sub_overflow((int64_t)ts, c->offset_ns, &t))
+        return -1;
+    if (t <= 0)
+        return -1;
+    *out = t;
+    return 0;
 }
 
-int pm_clock_plausible(int64_t t, int64_t start_ns, int64_t now_ns)
+int pm_clock_plausible(int64_t t0, int64_t t1, int64_t start_ns, int64_t now_ns)
 {
-    return t >= start_ns - PM_SLACK_NS && t <= now_ns + PM_SLACK_NS;
-}
-
-void pm_clock_anchor(pm_clock *c, uint64_t gpu_end_ns, int64_t now_ns)
-{
-    int64_t off;
-
-    if (gpu_end_ns <= (uint64_t)INT64_MAX &&
-        !__builtin_sub_overflow((int64_t)gpu_end_ns, now_ns, &off)) {
-        c->offset_ns = off;
-        c->anchored = 1;
-    }
+    /* start_ns and now_ns come from clock_gettime: far from INT64 limits */
+    return t0 <= t1 && t0 >= start_ns - PM_SLACK_NS && t1 <= now_ns + PM_SLACK_NS;
 }

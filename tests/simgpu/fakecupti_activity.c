@@ -173,11 +173,17 @@ void sc_queue(const void *record, size_t size, uint64_t complete_mono)
         pthread_cond_signal(&q_cv);
 }
 
-int sc_tracer_wants(CUpti_ActivityKind kind)
+static int activity_wants(CUpti_ActivityKind kind)
 {
     if (kind == CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL)
         return sc_kind_on(kind) || sc_kind_on(CUPTI_ACTIVITY_KIND_KERNEL);
     return sc_kind_on(kind);
+}
+
+/* The client's kinds, and what a PM sampler needs (fakecupti_pm.c). */
+int sc_tracer_wants(CUpti_ActivityKind kind)
+{
+    return activity_wants(kind) || sc_pm_wants(kind);
 }
 
 void sc_tracer_emit(const CUpti_Activity *record, size_t size, uint64_t complete_ns)
@@ -189,7 +195,10 @@ void sc_tracer_emit(const CUpti_Activity *record, size_t size, uint64_t complete
         CUpti_ActivitySynchronization2 y;
     } r;
 
-    if (size > sizeof r || size != record_size(record->kind) || !sc_tracer_wants(record->kind))
+    if (size > sizeof r || size != record_size(record->kind))
+        return;
+    sc_pm_note(record, size); /* the PM sampler's timeline, in mono */
+    if (!activity_wants(record->kind))
         return;
     memcpy(&r, record, size);
     switch (record->kind) {

@@ -4,6 +4,8 @@
  * fakecupti_activity.c  activity kinds, the record queue and its delivery
  * fakecupti_callback.c  the one subscriber, callbacks, API records
  * fakecupti_nvtx.c      NVTX injection and marker records
+ * fakecupti_pm.c        PM sampling: the device side and the GPU timeline it samples
+ * fakecupti_pm_host.c   the profiler host API: metrics, config images, evaluation
  */
 #ifndef GP_FAKECUPTI_INTERNAL_H
 #define GP_FAKECUPTI_INTERNAL_H
@@ -65,5 +67,69 @@ extern const simgpu_tracer sc_tracer;
 /* Calls the subscriber for an NVTX function if it enabled cbid. */
 void sc_nvtx_callback(CUpti_CallbackId cbid, const char *name, const void *params);
 void sc_callback_finalize(void);
+
+/* --- fakecupti_pm.c, fakecupti_pm_host.c: PM sampling ----------------------
+ * (tests/simgpu/README.md states the rules.) The chip the simulated GPU
+ * reports; no real CUPTI knows it. */
+#define SC_PM_CHIP "SIMGPU0"
+#define SC_PM_MAX_METRICS 8
+
+/* Nonzero while a PM sampler is enabled and kind feeds it (kernels, copies,
+ * memsets). Cheap; called with the driver lock held. */
+int sc_pm_wants(CUpti_ActivityKind kind);
+/* Notes a GPU record (times in mono) on its device's timeline for the PM
+ * sampler. Leaf lock; never calls out. */
+void sc_pm_note(const CUpti_Activity *record, size_t size);
+
+/* What the simulated hardware counts in one sample. */
+typedef struct sc_pm_raw {
+    uint64_t start, end;        /* record clock, as CUPTI reports them */
+    uint64_t interval_ns;       /* end - start in mono ns */
+    uint64_t busy_ns;           /* time with a kernel running on the device */
+    uint64_t dram_bytes;        /* device memory read + written by copies and memsets */
+} sc_pm_raw;
+
+/* The metrics the chip knows: index, or -1 for a name it does not know. */
+int sc_pm_metric(const char *name);
+/* Metric m's value over one sample. */
+double sc_pm_value(int m, const sc_pm_raw *raw);
+
+/* A config image, as cuptiProfilerHostGetConfigImage writes it. */
+typedef struct sc_pm_config {
+    char magic[8];              /* "SGPMCFG" */
+    char chip[16];
+    uint32_t passes, n;
+    int32_t metric[SC_PM_MAX_METRICS];
+} sc_pm_config;
+/* The config in (img, size), or NULL if it is not one. */
+const sc_pm_config *sc_pm_config_check(const uint8_t *img, size_t size);
+
+/* A counter-data image: this header, then max_samples sc_pm_raw. */
+typedef struct sc_pm_image {
+    char magic[8];              /* "SGPMDAT" */
+    uint64_t owner;             /* the sampling object's serial number */
+    uint32_t max_samples, completed;
+    uint32_t n;
+    int32_t metric[SC_PM_MAX_METRICS];
+} sc_pm_image;
+/* The image in (img, size) with its samples, or NULL if it is not one. */
+const sc_pm_image *sc_pm_image_check(const uint8_t *img, size_t size);
+/* Its sample i (i < completed). */
+const sc_pm_raw *sc_pm_image_sample(const sc_pm_image *im, size_t i);
+/* The counter availability image of the chip: its bytes and size. */
+extern const uint8_t sc_pm_avail[32];
+
+/* The objects a PM API handed out and not yet took back, so that a stale or
+ * made-up handle is refused instead of followed. The caller locks. */
+typedef struct sc_live {
+    void **v;
+    size_t n, cap;
+} sc_live;
+/* 0, or -1 when out of memory. */
+int sc_live_add(sc_live *s, void *p);
+/* 1 if p is in s. */
+int sc_live_has(const sc_live *s, const void *p);
+/* Takes p out; 1 if it was in s. */
+int sc_live_remove(sc_live *s, const void *p);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "collector/pm/internal.h"
 #include "collector/pm/sampling.h"
+#include "collector/timebase.h"
 #include "tests/tap.h"
 
 #define SM "sm__cycles_active.avg.pct_of_peak_sustained_elapsed"
@@ -138,9 +139,7 @@ static void test_names(void)
 static void test_timing(void)
 {
     pm_trigger t;
-    pm_clock c;
     char why[256];
-    int64_t m, rt, mono, got;
 
     is_int(pm_interval(0), GP_PM_DEFAULT_INTERVAL_NS, "interval 0: default");
     is_int(pm_interval(1), GP_PM_MIN_INTERVAL_NS, "interval clamped up");
@@ -168,18 +167,103 @@ static void test_timing(void)
     is_int(pm_trigger_for(7, 0, 0, &t, why, sizeof why), -1, "Volta (7.0) refused");
     like(why, "7.5", "reason gives the minimum compute capability");
 
-    pm_clock_calibrate(&c);
+}
+
+/* --- sample times through a converter ------------------------------------------- */
+
+/* A converter that records what it was asked: ud is a struct conv. */
+struct conv {
+    int calls;
+    uint64_t last_ts;
+    int64_t offset_ns; /* mono = ts - offset_ns */
+    int64_t fixed;     /* != 0: answer this instead */
+};
+
+static int64_t conv_fn(void *ud, uint64_t ts)
+{
+    struct conv *c = ud;
+
+    c->calls++;
+    c->last_ts = ts;
+    return c->fixed ? c->fixed : (int64_t)ts - c->offset_ns;
+}
+
+/* The collector's own converter (collector/timebase.h), as counters.c hands it. */
+static int64_t tb_fn(void *ud, uint64_t ts)
+{
+    return gp_tb_to_mono(ud, ts);
+}
+
+static void test_clock(void)
+{
+    struct conv cv = { 0 };
+    gp_timebase tb;
+    pm_clock c;
+    int64_t m, rt, mono, got, start;
+
+    /* No converter: no timestamp callback in the process, CUPTI's own clock,
+     * CLOCK_REALTIME on Linux. */
+    pm_clock_init(&c, NULL, NULL);
     m = now_ns(CLOCK_MONOTONIC);
     rt = now_ns(CLOCK_REALTIME);
-    ok(llabs(c.offset_ns - (rt - m)) < 5000000, "offset is REALTIME - MONOTONIC (within 5 ms)");
+    ok(llabs(c.offset_ns - (rt - m)) < 5000000, "no converter: offset is REALTIME - MONOTONIC");
     ok(pm_clock_map(&c, (uint64_t)rt, &mono) == 0 && llabs(mono - m) < 5000000,
-       "a CLOCK_REALTIME stamp maps to CLOCK_MONOTONIC");
-    ok(pm_clock_map(&c, UINT64_MAX, &got) == -1, "a stamp beyond int64 is refused");
-    ok(pm_clock_plausible(m, m - 10, m + 10) && !pm_clock_plausible(m + 3000000000LL, m, m),
-       "plausibility window is 1 s either way");
-    pm_clock_anchor(&c, 123456789000ULL, m);
-    ok(c.anchored && pm_clock_map(&c, 123456789000ULL, &got) == 0 && got == m,
-       "anchoring maps that stamp to the decode time");
+       "no converter: a CLOCK_REALTIME stamp maps to CLOCK_MONOTONIC");
+    ok(pm_clock_map(&c, UINT64_MAX, &got) == -1, "no converter: a stamp beyond int64 is refused");
+    ok(pm_clock_map(&c, 0, &got) == -1, "no converter: 0 (CUPTI_TIMESTAMP_UNKNOWN) is refused");
+
+    /* A converter: every time goes through it, with its ud, unchanged. */
+    cv.offset_ns = 1000;
+    pm_clock_init(&c, conv_fn, &cv);
+    ok(pm_clock_map(&c, 123456789000ULL, &got) == 0 && got == 123456788000LL,
+       "a converter's answer is the mapped time");
+    ok(cv.calls == 1 && cv.last_ts == 123456789000ULL, "it got the sample's stamp as is");
+    cv.fixed = -5;
+    is_int(pm_clock_map(&c, 42, &got), -1, "a converter that cannot place a time (< 0): refused");
+    cv.fixed = 0;
+    cv.offset_ns = 42;
+    is_int(pm_clock_map(&c, 42, &got), -1, "a converter that answers 0: refused");
+    cv.calls = 0;
+    ok(pm_clock_map(&c, 0, &got) == -1 && pm_clock_map(&c, UINT64_MAX, &got) == -1 &&
+       cv.calls == 0, "0 and stamps beyond int64 are refused before the converter is asked");
+
+    /* The collector's converter in callback mode: CUPTI stamps with our
+     * CLOCK_MONOTONIC callback, so a sample time is already ours. The old
+     * assumption (CLOCK_REALTIME) puts such a time ~epoch away, which the
+     * guard calls implausible. */
+    start = now_ns(CLOCK_MONOTONIC);
+    gp_tb_init(&tb, GP_TB_CALLBACK);
+    pm_clock_init(&c, tb_fn, &tb);
+    m = now_ns(CLOCK_MONOTONIC);
+    ok(pm_clock_map(&c, (uint64_t)m, &got) == 0 && got == m,
+       "callback mode: a CLOCK_MONOTONIC stamp passes through unchanged");
+    ok(pm_clock_plausible(got, got, start, now_ns(CLOCK_MONOTONIC)), "and is plausible");
+    pm_clock_init(&c, NULL, NULL);
+    ok(pm_clock_map(&c, (uint64_t)m, &got) != 0 ||
+       !pm_clock_plausible(got, got, start, now_ns(CLOCK_MONOTONIC)),
+       "the same stamp taken for CLOCK_REALTIME is implausible: the guard would leave it out");
+
+    /* Offset mode: CUPTI's own clock, sampled against ours. */
+    gp_tb_init(&tb, GP_TB_OFFSET);
+    gp_tb_add(&tb, 5000000000ULL, 2000000000LL); /* CUPTI 5 s = mono 2 s */
+    pm_clock_init(&c, tb_fn, &tb);
+    ok(pm_clock_map(&c, 5250000000ULL, &got) == 0 && got == 2250000000LL,
+       "offset mode: a CUPTI time maps by the sampled offset");
+    gp_tb_add(&tb, 6000000000ULL, 2900000000LL); /* CUPTI's clock stepped 100 ms ahead */
+    ok(pm_clock_map(&c, 6500000000ULL, &got) == 0 && got == 3400000000LL,
+       "offset mode: a time after a step takes the later offset");
+    ok(pm_clock_map(&c, 5500000000ULL, &got) == 0 && got == 2500000000LL,
+       "offset mode: a time before it keeps the earlier one");
+    gp_tb_init(&tb, GP_TB_OFFSET);
+    is_int(pm_clock_map(&c, 5250000000ULL, &got), -1,
+           "offset mode with no clock sample yet: refused, not guessed");
+
+    ok(pm_clock_plausible(m, m, m - 10, m + 10) && !pm_clock_plausible(m, m + 3000000000LL, m, m),
+       "plausibility window is 1 s after the decode");
+    ok(!pm_clock_plausible(m - 3000000000LL, m, m, m) &&
+       pm_clock_plausible(m - 900000000LL, m, m, m),
+       "and 1 s before the start");
+    ok(!pm_clock_plausible(m + 10, m, m, m + 20), "a sample that ends before it starts is not");
 }
 
 /* --- CUPTI's host API, no GPU ------------------------------------------------------ */
@@ -276,28 +360,31 @@ static void test_no_driver(void *lib)
     int calls = 0;
     void *loaded = dlopen("libcuda.so.1", RTLD_NOW | RTLD_NOLOAD);
 
-    ok(gp_pm_start(lib, 0, 0, NULL, 0, NULL, NULL, why, sizeof why) == NULL, "no emit: NULL");
+    ok(gp_pm_start(lib, 0, 0, NULL, 0, NULL, NULL, NULL, NULL, why, sizeof why) == NULL,
+       "no emit: NULL");
     like(why, "emit", "reason says so");
-    ok(gp_pm_start(NULL, 0, 0, NULL, 0, emit_nothing, &calls, why, sizeof why) == NULL,
+    ok(gp_pm_start(NULL, 0, 0, NULL, 0, NULL, NULL, emit_nothing, &calls, why, sizeof why) == NULL,
        "no CUPTI handle: NULL");
-    ok(gp_pm_start(lib, 0, 0, unknown, 1, emit_nothing, &calls, why, sizeof why) == NULL,
+    ok(gp_pm_start(lib, 0, 0, unknown, 1, NULL, NULL, emit_nothing, &calls, why, sizeof why) ==
+       NULL,
        "unknown counter: NULL before touching the device");
     like(why, "pm.nonsense_pct", "reason names the counter");
 
     why[0] = '\0';
-    ok(gp_pm_start(lib, 0, 0, NULL, 0, emit_nothing, &calls, why, sizeof why) == NULL,
+    ok(gp_pm_start(lib, 0, 0, NULL, 0, NULL, NULL, emit_nothing, &calls, why, sizeof why) == NULL,
        "no driver: gp_pm_start returns NULL and does not crash");
     ok(why[0] != '\0', "with a reason: %s", why);
     if (!loaded)
         like(why, "libcuda.so.1", "the reason names the missing driver");
     else
         skip("a libcuda.so.1 is loaded in this process");
-    ok(gp_pm_start(lib, 0, 0, NULL, 0, emit_nothing, &calls, NULL, 0) == NULL,
+    ok(gp_pm_start(lib, 0, 0, NULL, 0, NULL, NULL, emit_nothing, &calls, NULL, 0) == NULL,
        "a NULL why buffer is fine");
     is_int(calls, 0, "nothing emitted");
 
-    gp_pm_stop(NULL);
-    ok(1, "gp_pm_stop(NULL) is a no-op");
+    memset(&st, 0xff, sizeof st);
+    gp_pm_stop(NULL, &st);
+    ok(st.samples == 0 && st.bad_times == 0, "gp_pm_stop(NULL) is a no-op with zero stats");
     is_int(gp_pm_poll(NULL), -1, "gp_pm_poll(NULL) is -1");
     memset(&st, 0xff, sizeof st);
     gp_pm_get_stats(NULL, &st);
@@ -321,7 +408,7 @@ static void test_stub_driver(void *lib)
     }
     stub = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
     ok(stub && dlopen("libcuda.so.1", RTLD_NOW | RTLD_NOLOAD), "stub driver loaded as libcuda.so.1");
-    ok(gp_pm_start(lib, 0, 0, NULL, 0, emit_nothing, &calls, why, sizeof why) == NULL &&
+    ok(gp_pm_start(lib, 0, 0, NULL, 0, NULL, NULL, emit_nothing, &calls, why, sizeof why) == NULL &&
        strstr(why, "CUDA devices"), "stub driver: NULL at the device count (%s)", why);
 }
 
@@ -374,7 +461,7 @@ static void test_gpu(void *lib)
         return;
     }
     a.lo = now_ns(CLOCK_MONOTONIC) - 1000000000LL;
-    pm = gp_pm_start(lib, 0, 1000000, four, 4, collect, &a, why, sizeof why);
+    pm = gp_pm_start(lib, 0, 1000000, four, 4, NULL, NULL, collect, &a, why, sizeof why);
     if (!pm && strstr(why, "admin rights")) {
         skip(why);
         return;
@@ -388,11 +475,11 @@ static void test_gpu(void *lib)
             break;
     }
     a.hi = now_ns(CLOCK_MONOTONIC) + 1000000000LL;
-    gp_pm_get_stats(pm, &st);
-    gp_pm_stop(pm);
-    diag("chip %s: %llu samples, %d values, %llu rotations, %llu overflows, anchored %d, "
+    gp_pm_stop(pm, &st);
+    diag("chip %s: %llu samples, %d values, %llu rotations, %llu overflows, bad times %llu, "
          "errors %llu, last error '%s'", st.chip, (unsigned long long)st.samples, a.values,
-         (unsigned long long)st.rotations, (unsigned long long)st.overflows, st.clock_anchored,
+         (unsigned long long)st.rotations, (unsigned long long)st.overflows,
+         (unsigned long long)st.bad_times,
          (unsigned long long)st.sample_errors, st.last_error);
     ok(!st.failed && a.values > 0, "samples were emitted");
     is_int(a.bad_pct, 0, "every percentage is within [0, 100]");
@@ -407,6 +494,7 @@ int main(void)
 
     test_names();
     test_timing();
+    test_clock();
 #ifdef GP_CUPTI_LIBDIR
     snprintf(lib_path, sizeof lib_path, "%s/libcupti.so", GP_CUPTI_LIBDIR);
     snprintf(host_path, sizeof host_path, "%s/libnvperf_host.so", GP_CUPTI_LIBDIR);
