@@ -79,7 +79,7 @@ int sh_load(const char *path, char *why, size_t why_len);
 /* Registers the buffer callbacks and the CLOCK_MONOTONIC timestamp
  * callback, sets SYSTEM thread ids and latency timestamps, and with
  * SH_KINDS_ALL enables CONCURRENT_KERNEL, MEMCPY, MEMSET, SYNCHRONIZATION,
- * DRIVER, MARKER and MARKER_DATA. Returns the first failing CUPTI result or
+ * DRIVER, RUNTIME, MARKER and MARKER_DATA. Returns the first failing CUPTI result or
  * CUPTI_SUCCESS. */
 CUptiResult sh_start(int kinds);
 /* cuptiActivityFlushAll (forced or not). */
