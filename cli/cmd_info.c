@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "common/clock.h"
 #include "common/format.h"
 #include "common/store.h"
 
@@ -37,6 +38,73 @@ static void print_created(gp_trace *t)
     free(created);
 }
 
+/* Prints s with control characters as '?' (trace strings may hold anything). */
+static void put_safe(const char *s)
+{
+    for (; *s; s++)
+        putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
+/* "host NAME  anchor S.NNNNNNNNN s +/- E  drift D": where a process (or the
+ * recorder) ran and how its clock maps to wall time (clock.h); the drift is
+ * how far the wall clock was stepped between start and end. Values out of
+ * bounds (a damaged or foreign trace) show as invalid, never in arithmetic. */
+static void print_clock(const char *host, int64_t a0, int64_t e0, int64_t a1, int64_t e1)
+{
+    char buf[GP_HOST_NAME_MAX + 1], d[32];
+
+    gp_fmt_host(buf, sizeof buf, host, strlen(host), NULL);
+    printf("host %s  anchor ", *buf ? buf : "unknown");
+    if (!a0 && !e0)
+        printf("unknown");
+    else if (!gp_anchor_ok(a0, e0))
+        printf("invalid");
+    else
+        printf("%" PRId64 ".%09" PRId64 " s +/- %s", a0 / 1000000000, a0 % 1000000000,
+               gp_fmt_ns(d, sizeof d, e0));
+    printf("  drift ");
+    if (!gp_anchor_ok(a0, e0) || (!a1 && !e1))
+        printf("unknown");
+    else if (!gp_anchor_ok(a1, e1))
+        printf("invalid");
+    else
+        printf("%s%s", a1 >= a0 ? "+" : "", gp_fmt_ns(d, sizeof d, a1 - a0));
+    printf("\n");
+}
+
+/* A meta value as an integer; 0 if absent or not a number. */
+static int64_t meta_i64(gp_trace *t, const char *key)
+{
+    char *v = gp_trace_meta(t, key), *end;
+    long long x = 0;
+
+    if (v) {
+        x = strtoll(v, &end, 10);
+        if (*end)
+            x = 0;
+    }
+    free(v);
+    return x;
+}
+
+/* The recorder's host and clock (meta), and values it had to reject. */
+static void print_recorder(gp_trace *t)
+{
+    char *host = gp_trace_meta(t, "host");
+    int64_t bad = meta_i64(t, "rejected_values");
+
+    if (host || meta_i64(t, "anchor_start_ns")) {
+        printf("  recorder    ");
+        print_clock(host ? host : "", meta_i64(t, "anchor_start_ns"),
+                    meta_i64(t, "anchor_start_err_ns"), meta_i64(t, "anchor_end_ns"),
+                    meta_i64(t, "anchor_end_err_ns"));
+    }
+    free(host);
+    if (bad > 0)
+        printf("  rejected    %" PRId64 " values out of bounds (clock anchors set to unknown, "
+               "host names cleaned)\n", bad);
+}
+
 static int print_processes(gp_trace *t, gp_error *err)
 {
     gp_iter *it = gp_trace_iter(t, GP_KIND_PROCESS, NULL, err);
@@ -57,8 +125,11 @@ static int print_processes(gp_trace *t, gp_error *err)
             snprintf(end, sizeof end, "lost (killed?)");
         else
             snprintf(end, sizeof end, "end unknown");
-        printf("  %s %7" PRIu32 "  %s (%s)\n", n++ ? "           " : "process    ", p->pid,
-               gp_trace_string(t, p->cmdline), end);
+        printf("  %s %7" PRIu32 "  ", n++ ? "           " : "process    ", p->pid);
+        put_safe(gp_trace_string(t, p->cmdline));
+        printf(" (%s)\n                       ", end);
+        print_clock(gp_trace_string(t, p->hostname), p->anchor_start_ns, p->anchor_start_err_ns,
+                    p->anchor_end_ns, p->anchor_end_err_ns);
     }
     gp_iter_free(it);
     return rc;
@@ -139,6 +210,10 @@ static int print_dropped(gp_trace *t, gp_error *err)
             printf(" %s %s", gp_drop_source_name(s),
                    gp_fmt_count(buf, sizeof buf, (int64_t)by_source[s]));
     printf("\n");
+    if (by_source[GP_DROP_NO_TIMESTAMP])
+        printf("              %s kernels came without timestamps from CUPTI (not in the "
+               "timeline)\n", gp_fmt_count(buf, sizeof buf,
+                                           (int64_t)by_source[GP_DROP_NO_TIMESTAMP]));
     return 0;
 }
 
@@ -161,6 +236,7 @@ static int info_one(const char *path)
            gp_trace_complete(t) ? "complete" : "cut short (the writer did not finish)");
     printf("  source      %s\n", source ? source : "?");
     print_created(t);
+    print_recorder(t);
     free(ver);
     free(source);
     if (print_processes(t, &err) < 0 || print_devices(t, &err) < 0 ||

@@ -1,10 +1,15 @@
 /* activity.c: CUPTI activity records: the record clock, the buffers CUPTI
  * fills and hands back, the kinds recorded, and the decoder's environment.
- * Buffers are decoded on the thread CUPTI completes them on (its own, or
- * the flush thread inside cuptiActivityFlushAll). */
+ * Buffers are decoded on the thread CUPTI completes them on (its own, an
+ * application thread whose per-thread buffer filled, or the flush thread
+ * inside cuptiActivityFlushAll), under gp_sess.lock; no CUPTI function is
+ * called with that lock held (CUPTI holds its own lock while it calls us:
+ * see session_int.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/clock.h"
 #include "collector/session_int.h"
@@ -22,6 +27,67 @@ static const CUpti_ActivityKind kinds[] = {
 static uint64_t CUPTIAPI monotonic_ts(void)
 {
     return (uint64_t)gp_now_ns();
+}
+
+/* CUPTI API versions whose kernel records may carry zero timestamps while
+ * a timestamp callback is registered: 12.6 Update 2 to 13.0 (fixed in
+ * 13.1, CUPTI release notes). 12.6's API version (24) does not tell its
+ * updates apart, so all of 12.6 counts. */
+static int zero_ts_bug(uint32_t v)
+{
+    return (v >= 24 && v < 130000) ? v <= 28 : (v >= 130000 && v < 130100);
+}
+
+static int cupti_now(uint64_t *ts)
+{
+    return gp_sess.cupti.GetTimestamp(ts) == CUPTI_SUCCESS ? 0 : -1;
+}
+
+int gp_activity_clock(uint32_t version, char *why, size_t why_len)
+{
+    const char *want = getenv("GPUPACK_CUPTI_CLOCK");
+    int use_callback = !zero_ts_bug(version);
+    CUptiResult r = CUPTI_ERROR_NOT_SUPPORTED;
+
+    why[0] = '\0';
+    if (want && strcmp(want, "callback") == 0)
+        use_callback = 1;
+    else if (want && strcmp(want, "cupti") == 0)
+        use_callback = 0;
+    if (use_callback && gp_sess.cupti.ActivityRegisterTimestampCallback) {
+        r = gp_sess.cupti.ActivityRegisterTimestampCallback(monotonic_ts);
+        if (r == CUPTI_SUCCESS) {
+            gp_tb_init(&gp_sess.tb, GP_TB_CALLBACK);
+            return GP_TB_CALLBACK;
+        }
+        snprintf(why, why_len, "cannot set CUPTI's clock (%s); its times are converted",
+                 gp_session_failing(r));
+    }
+    gp_tb_init(&gp_sess.tb, GP_TB_OFFSET);
+    gp_activity_sample_clock();
+    return GP_TB_OFFSET;
+}
+
+void gp_activity_sample_clock(void)
+{
+    uint64_t c;
+    int64_t m;
+
+    if (gp_sess.tb.mode != GP_TB_OFFSET || gp_tb_measure(cupti_now, &c, &m) < 0)
+        return;
+    pthread_mutex_lock(&gp_sess.lock);
+    gp_tb_add(&gp_sess.tb, c, m);
+    pthread_mutex_unlock(&gp_sess.lock);
+}
+
+int64_t gp_activity_to_mono(uint64_t ts)
+{
+    int64_t t;
+
+    pthread_mutex_lock(&gp_sess.lock);
+    t = gp_tb_to_mono(&gp_sess.tb, ts);
+    pthread_mutex_unlock(&gp_sess.lock);
+    return t;
 }
 
 static void CUPTIAPI buffer_requested(uint8_t **buf, size_t *size, size_t *max_records)
@@ -51,19 +117,27 @@ static void CUPTIAPI buffer_completed(CUcontext ctx, uint32_t stream, uint8_t *b
     (void)size;
     pthread_mutex_lock(&gp_sess.lock);
     if (gp_sess.state == ACTIVE && buf) {
+        /* GetNextRecord only walks our buffer (no lock of CUPTI's). */
         while (gp_sess.cupti.ActivityGetNextRecord(buf, valid, &rec) == CUPTI_SUCCESS)
             gp_decode(gp_sess.decoder, rec);
-        if (gp_sess.cupti.ActivityGetNumDroppedRecords(ctx, stream, &dropped) == CUPTI_SUCCESS)
-            gp_sender_count_drop(gp_sess.sender, GP_DROP_CUPTI, dropped);
         wake = gp_sender_batch_records(gp_sess.sender) > 200000;
     }
     pthread_mutex_unlock(&gp_sess.lock);
+    /* Not under gp_sess.lock: CUPTI takes its own lock here, and holds it
+     * while it runs callbacks that take ours. */
+    if (buf && gp_sess.cupti.ActivityGetNumDroppedRecords(ctx, stream, &dropped) == CUPTI_SUCCESS &&
+        dropped) {
+        pthread_mutex_lock(&gp_sess.lock);
+        if (gp_sess.state == ACTIVE)
+            gp_sender_count_drop(gp_sess.sender, GP_DROP_CUPTI, dropped);
+        pthread_mutex_unlock(&gp_sess.lock);
+    }
     if (buf) {
         free(buf);
         atomic_fetch_sub(&gp_sess.buffers_out, 1);
     }
     if (wake)
-        pthread_cond_signal(&gp_sess.wake);
+        gp_signals_wake(GP_W_WAKE);
 }
 
 /* Decoder callbacks, called with gp_sess.lock held. */
@@ -85,26 +159,40 @@ static void env_dropped(void *ud, int source, uint64_t n)
     gp_sender_count_drop(gp_sess.sender, source, n);
 }
 
+/* Names come from the table gp_activity_names filled at start: asking
+ * CUPTI here would call it under gp_sess.lock. */
 static const char *env_api_name(void *ud, CUpti_CallbackDomain dom, uint32_t cbid)
 {
     int d = dom == CUPTI_CB_DOMAIN_DRIVER_API ? 0 : 1;
-    const char *name = NULL;
 
     (void)ud;
-    if (cbid >= MAX_CBID)
-        return NULL;
-    if (!gp_sess.api_names[d][cbid] &&
-        gp_sess.cupti.GetCallbackName(dom, cbid, &name) == CUPTI_SUCCESS)
-        gp_sess.api_names[d][cbid] = name;
-    return gp_sess.api_names[d][cbid];
+    return cbid < MAX_CBID ? gp_sess.api_names[d][cbid] : NULL;
+}
+
+static int64_t env_time(void *ud, uint64_t ts)
+{
+    (void)ud;
+    return gp_tb_to_mono(&gp_sess.tb, ts);
+}
+
+void gp_activity_names(void)
+{
+    for (uint32_t cbid = 1; cbid < MAX_CBID; cbid++) {
+        const char *name = NULL;
+        if (gp_sess.cupti.GetCallbackName(CUPTI_CB_DOMAIN_DRIVER_API, cbid, &name) ==
+                CUPTI_SUCCESS)
+            gp_sess.api_names[0][cbid] = name;
+        name = NULL;
+        if (gp_sess.cupti.GetCallbackName(CUPTI_CB_DOMAIN_RUNTIME_API, cbid, &name) ==
+                CUPTI_SUCCESS)
+            gp_sess.api_names[1][cbid] = name;
+    }
 }
 
 CUptiResult gp_activity_start(void)
 {
     CUptiResult r;
 
-    /* Our clock for every CUPTI timestamp; must come before enabling kinds. */
-    gp_sess.cupti.ActivityRegisterTimestampCallback(monotonic_ts);
     r = gp_sess.cupti.ActivityRegisterCallbacks(buffer_requested, buffer_completed);
     if (r == CUPTI_SUCCESS)
         r = gp_sess.cupti.ActivityEnable(kinds[0]);
@@ -115,6 +203,105 @@ CUptiResult gp_activity_start(void)
     if (gp_env_long("GPUPACK_LATENCY", 0, 0, 1) && gp_sess.cupti.ActivityEnableLatencyTimestamps)
         gp_sess.cupti.ActivityEnableLatencyTimestamps(1);
     return CUPTI_SUCCESS;
+}
+
+/* API calls whose records are left out by default: queries that frameworks
+ * make several times per operation (PyTorch calls cudaGetDevice around
+ * every op, Triton cuCtxGetCurrent per launch, cuBLAS cudaGetLastError),
+ * which cost a record each and explain nothing about GPU time. Matched by
+ * base name: "_v3020", "_v2", "_ptsz" and "_ptds" suffixes are ignored.
+ * GPUPACK_API_SKIP=a,b replaces the list, +a,b adds to it, none empties
+ * it. Their callbacks, and everything else, stay on. */
+static const char *const skip_default[] = {
+    /* runtime */
+    "cudaGetDevice", "cudaGetDeviceCount", "cudaGetLastError", "cudaPeekAtLastError",
+    "cudaDeviceGetAttribute", "cudaFuncGetAttributes", "cudaPointerGetAttributes",
+    "cudaStreamIsCapturing", "cudaStreamGetCaptureInfo", "cudaStreamGetPriority",
+    "cudaStreamGetFlags", "cudaStreamGetId", "cudaDeviceGetStreamPriorityRange",
+    "cudaDriverGetVersion", "cudaRuntimeGetVersion", "cudaThreadExchangeStreamCaptureMode",
+    "cudaGetDriverEntryPoint", "cudaGetDriverEntryPointByVersion", "cudaGetFuncBySymbol",
+    /* driver */
+    "cuCtxGetCurrent", "cuCtxGetDevice", "cuCtxGetId", "cuCtxGetFlags",
+    "cuCtxGetStreamPriorityRange", "cuDeviceGetAttribute", "cuDeviceGetCount",
+    "cuDevicePrimaryCtxGetState", "cuDriverGetVersion", "cuFuncGetAttribute",
+    "cuKernelGetAttribute", "cuKernelGetFunction", "cuPointerGetAttribute",
+    "cuPointerGetAttributes", "cuStreamGetCaptureInfo", "cuStreamIsCapturing",
+    "cuStreamGetCtx", "cuStreamGetFlags", "cuStreamGetPriority", "cuStreamGetId",
+    "cuGetProcAddress", "cuThreadExchangeStreamCaptureMode",
+};
+
+/* name without its version and per-thread-stream suffixes, into out. */
+static void base_name(const char *name, char *out, size_t cap)
+{
+    size_t n = strlen(name);
+    int again = 1;
+
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, name, n);
+    out[n] = '\0';
+    while (again) {
+        char *u = strrchr(out, '_');
+        again = 0;
+        if (u && (strcmp(u, "_ptsz") == 0 || strcmp(u, "_ptds") == 0)) {
+            *u = '\0';
+            again = 1;
+        } else if (u && u[1] == 'v' && u[2] && strspn(u + 2, "0123456789") == strlen(u + 2)) {
+            *u = '\0';
+            again = 1;
+        }
+    }
+}
+
+/* 1 if base is in the comma-separated list. */
+static int in_list(const char *list, const char *base)
+{
+    size_t n = strlen(base);
+
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, base, n) == 0)
+            return 1;
+        p += len + (e != NULL);
+    }
+    return 0;
+}
+
+static int skipped(const char *env, const char *base)
+{
+    int dflt = 0;
+
+    for (size_t i = 0; i < sizeof skip_default / sizeof skip_default[0]; i++)
+        dflt |= strcmp(skip_default[i], base) == 0;
+    if (!env || !*env)
+        return dflt;
+    if (strcmp(env, "none") == 0)
+        return 0;
+    if (env[0] == '+')
+        return dflt || in_list(env + 1, base);
+    return in_list(env, base);
+}
+
+int gp_activity_filter_api(void)
+{
+    const char *env = getenv("GPUPACK_API_SKIP");
+    char base[128];
+    int off = 0;
+
+    for (uint32_t cbid = 1; cbid < MAX_CBID; cbid++) {
+        for (int d = 0; d < 2; d++) {
+            const char *name = gp_sess.api_names[d][cbid];
+            CUptiResult (*set)(CUpti_CallbackId, uint8_t) =
+                d == 0 ? gp_sess.cupti.ActivityEnableDriverApi : gp_sess.cupti.ActivityEnableRuntimeApi;
+            if (!name || !set)
+                continue;
+            base_name(name, base, sizeof base);
+            if (skipped(env, base) && set(cbid, 0) == CUPTI_SUCCESS)
+                off++;
+        }
+    }
+    return off;
 }
 
 void gp_activity_stop(void)
@@ -130,4 +317,5 @@ void gp_activity_decode_env(gp_decode_env *env)
     env->api_name = env_api_name;
     env->emit = env_emit;
     env->dropped = env_dropped;
+    env->time = env_time;
 }

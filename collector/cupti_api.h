@@ -2,10 +2,12 @@
  * resolved at run time with dlsym (the collector never links libcupti or
  * libcuda: a job without them must still start).
  *
- * CUPTI is found, in order: GPUPACK_CUPTI_PATH (tests point it at the
- * simulated GPU's fake); a libcupti already loaded in the process
- * (RTLD_NOLOAD, so PyTorch's own copy is shared); the toolkit's libcupti
- * found at build time; "libcupti.so.13" on the loader path. It is never
+ * CUPTI is found, in order: a CUPTI already loaded in the process, under
+ * any name (PyTorch's libcupti.so.12 or .so.13 is shared; a second CUPTI is
+ * never loaded into one process); GPUPACK_CUPTI_PATH (tests point it at the
+ * simulated GPU's fake); the newest the driver supports: libcupti.so.13
+ * (CUDA 13 drivers only), libcupti.so.12, libcupti.so, each from the
+ * loader's path, then from the toolkit found at build time. It is never
  * dlclose'd (CUPTI 13.0-13.1 crash at exit when unloaded).
  * The driver is taken only if already loaded (RTLD_NOLOAD "libcuda.so.1"):
  * the collector runs inside cuInit, so it is.
@@ -35,7 +37,7 @@ typedef struct gp_cupti {
     CUptiResult (*GetCallbackName)(CUpti_CallbackDomain domain, uint32_t cbid, const char **name);
     CUptiResult (*ActivityRegisterCallbacks)(CUpti_BuffersCallbackRequestFunc req,
                                              CUpti_BuffersCallbackCompleteFunc done);
-    CUptiResult (*ActivityRegisterTimestampCallback)(CUpti_TimestampCallbackFunc fn);
+    CUptiResult (*ActivityRegisterTimestampCallback)(CUpti_TimestampCallbackFunc fn); /* optional */
     CUptiResult (*ActivityEnable)(CUpti_ActivityKind kind);
     CUptiResult (*ActivityDisable)(CUpti_ActivityKind kind);
     CUptiResult (*ActivityFlushAll)(uint32_t flag);
@@ -70,8 +72,13 @@ typedef struct gp_cuda {
     CUresult (*StreamGetFlags)(CUstream stream, unsigned int *flags); /* optional */
 } gp_cuda;
 
-/* Loads CUPTI into c. Returns 0, or -1 with a one-line reason in why. */
-int gp_cupti_load(gp_cupti *c, char *why, size_t why_len);
+/* Loads CUPTI into c; driver is cuDriverGetVersion's value (0: unknown).
+ * Returns 0, or -1 with a one-line reason in why (for a CUDA 12 driver
+ * with no CUPTI 12: the driver's version, the CUPTI 13 found, and what
+ * would work). */
+int gp_cupti_load(gp_cupti *c, int driver, char *why, size_t why_len);
+/* The CUDA release of CUPTI API version v ("12.9", "13.0"); buf holds it. */
+const char *gp_cupti_release(uint32_t v, char *buf, size_t cap);
 /* Binds the already-loaded driver. Returns 0, or -1 (no driver loaded). */
 int gp_cuda_bind(gp_cuda *d);
 /* CUPTI's text for an error code, "CUPTI error N" if it has none. */

@@ -1,10 +1,106 @@
-/* decode.c: CUPTI 13 activity records to gpupack records. */
+/* decode.c: CUPTI activity records to gpupack records.
+ *
+ * Records are read through the CUPTI 13 structs. A CUPTI 12.x library
+ * writes the older versions of them (Kernel9, Memcpy5, MemcpyPtoP4,
+ * Memset4, Synchronization, MarkerData, Overhead2 in 12.x; Kernel8,
+ * MemcpyPtoP3, Memset3, Overhead in older 12.x releases): every field read
+ * here sits at the same offset in those, within their size, which the
+ * assertions below pin against the headers this is built with. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
+
+/* Field f of struct OLD is where struct NEW has it, and inside OLD. */
+#define SAME_AT(OLD, NEW, f)                                                        \
+    _Static_assert(offsetof(OLD, f) == offsetof(NEW, f) &&                          \
+                       offsetof(NEW, f) + sizeof(((NEW *)0)->f) <= sizeof(OLD),    \
+                   #OLD "." #f " is not where " #NEW " has it")
+#define KERNEL_FIELDS(OLD)                                                          \
+    SAME_AT(OLD, CUpti_ActivityKernel10, kind);                                     \
+    SAME_AT(OLD, CUpti_ActivityKernel10, start);                                    \
+    SAME_AT(OLD, CUpti_ActivityKernel10, end);                                      \
+    SAME_AT(OLD, CUpti_ActivityKernel10, deviceId);                                 \
+    SAME_AT(OLD, CUpti_ActivityKernel10, contextId);                                \
+    SAME_AT(OLD, CUpti_ActivityKernel10, streamId);                                 \
+    SAME_AT(OLD, CUpti_ActivityKernel10, correlationId);                            \
+    SAME_AT(OLD, CUpti_ActivityKernel10, name);                                     \
+    SAME_AT(OLD, CUpti_ActivityKernel10, gridX);                                    \
+    SAME_AT(OLD, CUpti_ActivityKernel10, gridY);                                    \
+    SAME_AT(OLD, CUpti_ActivityKernel10, gridZ);                                    \
+    SAME_AT(OLD, CUpti_ActivityKernel10, blockX);                                   \
+    SAME_AT(OLD, CUpti_ActivityKernel10, blockY);                                   \
+    SAME_AT(OLD, CUpti_ActivityKernel10, blockZ);                                   \
+    SAME_AT(OLD, CUpti_ActivityKernel10, registersPerThread);                       \
+    SAME_AT(OLD, CUpti_ActivityKernel10, staticSharedMemory);                       \
+    SAME_AT(OLD, CUpti_ActivityKernel10, dynamicSharedMemory);                      \
+    SAME_AT(OLD, CUpti_ActivityKernel10, localMemoryPerThread);                     \
+    SAME_AT(OLD, CUpti_ActivityKernel10, queued);                                   \
+    SAME_AT(OLD, CUpti_ActivityKernel10, submitted);                                \
+    SAME_AT(OLD, CUpti_ActivityKernel10, graphId);                                  \
+    SAME_AT(OLD, CUpti_ActivityKernel10, graphNodeId);                              \
+    SAME_AT(OLD, CUpti_ActivityKernel10, launchType);                               \
+    SAME_AT(OLD, CUpti_ActivityKernel10, clusterX);                                 \
+    SAME_AT(OLD, CUpti_ActivityKernel10, clusterY);                                 \
+    SAME_AT(OLD, CUpti_ActivityKernel10, clusterZ)
+KERNEL_FIELDS(CUpti_ActivityKernel9);
+KERNEL_FIELDS(CUpti_ActivityKernel8);
+#define COPY_FIELDS(OLD, NEW)                                                       \
+    SAME_AT(OLD, NEW, kind);                                                        \
+    SAME_AT(OLD, NEW, copyKind);                                                    \
+    SAME_AT(OLD, NEW, srcKind);                                                     \
+    SAME_AT(OLD, NEW, dstKind);                                                     \
+    SAME_AT(OLD, NEW, flags);                                                       \
+    SAME_AT(OLD, NEW, bytes);                                                       \
+    SAME_AT(OLD, NEW, start);                                                       \
+    SAME_AT(OLD, NEW, end);                                                         \
+    SAME_AT(OLD, NEW, deviceId);                                                    \
+    SAME_AT(OLD, NEW, contextId);                                                   \
+    SAME_AT(OLD, NEW, streamId);                                                    \
+    SAME_AT(OLD, NEW, correlationId);                                               \
+    SAME_AT(OLD, NEW, graphId)
+COPY_FIELDS(CUpti_ActivityMemcpy5, CUpti_ActivityMemcpy6);
+COPY_FIELDS(CUpti_ActivityMemcpyPtoP3, CUpti_ActivityMemcpyPtoP4);
+SAME_AT(CUpti_ActivityMemcpyPtoP3, CUpti_ActivityMemcpyPtoP4, srcDeviceId);
+SAME_AT(CUpti_ActivityMemcpyPtoP3, CUpti_ActivityMemcpyPtoP4, dstDeviceId);
+#define MEMSET_FIELDS(OLD)                                                          \
+    SAME_AT(OLD, CUpti_ActivityMemset4, kind);                                      \
+    SAME_AT(OLD, CUpti_ActivityMemset4, value);                                     \
+    SAME_AT(OLD, CUpti_ActivityMemset4, bytes);                                     \
+    SAME_AT(OLD, CUpti_ActivityMemset4, start);                                     \
+    SAME_AT(OLD, CUpti_ActivityMemset4, end);                                       \
+    SAME_AT(OLD, CUpti_ActivityMemset4, deviceId);                                  \
+    SAME_AT(OLD, CUpti_ActivityMemset4, contextId);                                 \
+    SAME_AT(OLD, CUpti_ActivityMemset4, streamId);                                  \
+    SAME_AT(OLD, CUpti_ActivityMemset4, correlationId);                             \
+    SAME_AT(OLD, CUpti_ActivityMemset4, flags);                                     \
+    SAME_AT(OLD, CUpti_ActivityMemset4, memoryKind);                                \
+    SAME_AT(OLD, CUpti_ActivityMemset4, graphId)
+MEMSET_FIELDS(CUpti_ActivityMemset3);
+SAME_AT(CUpti_ActivitySynchronization, CUpti_ActivitySynchronization2, type);
+SAME_AT(CUpti_ActivitySynchronization, CUpti_ActivitySynchronization2, start);
+SAME_AT(CUpti_ActivitySynchronization, CUpti_ActivitySynchronization2, end);
+SAME_AT(CUpti_ActivitySynchronization, CUpti_ActivitySynchronization2, correlationId);
+SAME_AT(CUpti_ActivitySynchronization, CUpti_ActivitySynchronization2, contextId);
+SAME_AT(CUpti_ActivitySynchronization, CUpti_ActivitySynchronization2, streamId);
+SAME_AT(CUpti_ActivitySynchronization, CUpti_ActivitySynchronization2, cudaEventId);
+SAME_AT(CUpti_ActivityMarkerData, CUpti_ActivityMarkerData2, flags);
+SAME_AT(CUpti_ActivityMarkerData, CUpti_ActivityMarkerData2, id);
+SAME_AT(CUpti_ActivityMarkerData, CUpti_ActivityMarkerData2, payloadKind);
+SAME_AT(CUpti_ActivityMarkerData, CUpti_ActivityMarkerData2, payload);
+SAME_AT(CUpti_ActivityMarkerData, CUpti_ActivityMarkerData2, color);
+SAME_AT(CUpti_ActivityMarkerData, CUpti_ActivityMarkerData2, category);
+#define OVERHEAD_FIELDS(OLD)                                                        \
+    SAME_AT(OLD, CUpti_ActivityOverhead3, overheadKind);                            \
+    SAME_AT(OLD, CUpti_ActivityOverhead3, objectKind);                              \
+    SAME_AT(OLD, CUpti_ActivityOverhead3, objectId);                                \
+    SAME_AT(OLD, CUpti_ActivityOverhead3, start);                                   \
+    SAME_AT(OLD, CUpti_ActivityOverhead3, end)
+OVERHEAD_FIELDS(CUpti_ActivityOverhead2);
+OVERHEAD_FIELDS(CUpti_ActivityOverhead);
 
 /* One NVTX range between its START and END markers. */
 typedef struct open_range {
@@ -53,6 +149,14 @@ uint64_t gp_decoder_ops_recorded(const gp_decoder *d)
     return d->ops_recorded;
 }
 
+/* A CUPTI time on the trace clock. */
+static int64_t T(const gp_decoder *d, uint64_t ts)
+{
+    if (d->env.time)
+        return d->env.time(d->env.ud, ts);
+    return ts <= (uint64_t)INT64_MAX ? (int64_t)ts : 0;
+}
+
 static void emit(gp_decoder *d, const gp_record *r)
 {
     if (d->env.emit(d->env.ud, r) < 0)
@@ -76,13 +180,17 @@ static void decode_kernel(gp_decoder *d, const CUpti_ActivityKernel10 *k)
     gp_kernel *o = &r.u.kernel;
 
     if (k->start == 0 && k->end == 0) {
-        /* CUPTI ran out of device buffer for this kernel's timestamps. */
+        /* CUPTI ran out of device buffer for this kernel's timestamps, or
+         * (CUPTI 12.6-13.0) a timestamp callback was registered. Counted,
+         * and counted as recorded so it is not also estimated as lost. */
         d->env.dropped(d->env.ud, GP_DROP_NO_TIMESTAMP, 1);
+        if (!k->graphId)
+            d->ops_recorded++;
         return;
     }
     gp_record_init(&r, GP_KIND_KERNEL);
-    o->start_ns = (int64_t)k->start;
-    o->end_ns = (int64_t)k->end;
+    o->start_ns = T(d, k->start);
+    o->end_ns = T(d, k->end);
     o->device = (int32_t)k->deviceId;
     o->context = k->contextId;
     o->stream = k->streamId;
@@ -98,8 +206,8 @@ static void decode_kernel(gp_decoder *d, const CUpti_ActivityKernel10 *k)
     o->static_smem_bytes = k->staticSharedMemory;
     o->dynamic_smem_bytes = k->dynamicSharedMemory;
     o->local_mem_bytes = k->localMemoryPerThread;
-    o->queued_ns = (int64_t)k->queued;
-    o->submitted_ns = (int64_t)k->submitted;
+    o->queued_ns = T(d, k->queued);
+    o->submitted_ns = T(d, k->submitted);
     o->graph_id = k->graphId;
     o->graph_node_id = k->graphNodeId;
     o->launch_type = k->launchType;
@@ -117,8 +225,8 @@ static void decode_memcpy(gp_decoder *d, const CUpti_ActivityMemcpy6 *m)
     gp_memcpy *o = &r.u.memcpy;
 
     gp_record_init(&r, GP_KIND_MEMCPY);
-    o->start_ns = (int64_t)m->start;
-    o->end_ns = (int64_t)m->end;
+    o->start_ns = T(d, m->start);
+    o->end_ns = T(d, m->end);
     o->device = (int32_t)m->deviceId;
     o->context = m->contextId;
     o->stream = m->streamId;
@@ -140,8 +248,8 @@ static void decode_peer_copy(gp_decoder *d, const CUpti_ActivityMemcpyPtoP4 *m)
     gp_memcpy *o = &r.u.memcpy;
 
     gp_record_init(&r, GP_KIND_MEMCPY);
-    o->start_ns = (int64_t)m->start;
-    o->end_ns = (int64_t)m->end;
+    o->start_ns = T(d, m->start);
+    o->end_ns = T(d, m->end);
     o->device = (int32_t)m->deviceId;
     o->context = m->contextId;
     o->stream = m->streamId;
@@ -165,8 +273,8 @@ static void decode_memset(gp_decoder *d, const CUpti_ActivityMemset4 *m)
     gp_memset *o = &r.u.memset;
 
     gp_record_init(&r, GP_KIND_MEMSET);
-    o->start_ns = (int64_t)m->start;
-    o->end_ns = (int64_t)m->end;
+    o->start_ns = T(d, m->start);
+    o->end_ns = T(d, m->end);
     o->device = (int32_t)m->deviceId;
     o->context = m->contextId;
     o->stream = m->streamId;
@@ -187,8 +295,8 @@ static void decode_sync(gp_decoder *d, const CUpti_ActivitySynchronization2 *s)
     gp_sync *o = &r.u.sync;
 
     gp_record_init(&r, GP_KIND_SYNC);
-    o->start_ns = (int64_t)s->start;
-    o->end_ns = (int64_t)s->end;
+    o->start_ns = T(d, s->start);
+    o->end_ns = T(d, s->end);
     o->context = s->contextId == CUPTI_SYNCHRONIZATION_INVALID_VALUE ? 0 : s->contextId;
     o->stream = opt_id(s->streamId);
     o->correlation = s->correlationId;
@@ -205,8 +313,8 @@ static void decode_api(gp_decoder *d, const CUpti_ActivityAPI *a)
     gp_api *o = &r.u.api;
 
     gp_record_init(&r, GP_KIND_API);
-    o->start_ns = (int64_t)a->start;
-    o->end_ns = (int64_t)a->end;
+    o->start_ns = T(d, a->start);
+    o->end_ns = T(d, a->end);
     o->tid = a->threadId;
     o->correlation = a->correlationId;
     o->domain = dom == CUPTI_CB_DOMAIN_DRIVER_API ? GP_API_DRIVER : GP_API_RUNTIME;
@@ -222,8 +330,8 @@ static void decode_overhead(gp_decoder *d, const CUpti_ActivityOverhead3 *v)
     gp_record r;
 
     gp_record_init(&r, GP_KIND_OVERHEAD);
-    r.u.overhead.start_ns = (int64_t)v->start;
-    r.u.overhead.end_ns = (int64_t)v->end;
+    r.u.overhead.start_ns = T(d, v->start);
+    r.u.overhead.end_ns = T(d, v->end);
     r.u.overhead.kind = v->overheadKind;
     if (v->objectKind == CUPTI_ACTIVITY_OBJECT_THREAD ||
         v->objectKind == CUPTI_ACTIVITY_OBJECT_PROCESS) {
@@ -314,7 +422,7 @@ static void decode_marker(gp_decoder *d, const CUpti_ActivityMarker2 *m)
     if (m->flags & CUPTI_ACTIVITY_FLAG_MARKER_INSTANTANEOUS) {
         gp_record r;
         gp_record_init(&r, GP_KIND_NVTX);
-        r.u.nvtx.start_ns = r.u.nvtx.end_ns = (int64_t)m->timestamp;
+        r.u.nvtx.start_ns = r.u.nvtx.end_ns = T(d, m->timestamp);
         r.u.nvtx.tid = tid;
         r.u.nvtx.pid = pid;
         r.u.nvtx.name = intern(d, m->name);
@@ -338,7 +446,7 @@ static void decode_marker(gp_decoder *d, const CUpti_ActivityMarker2 *m)
         o->id = m->id;
         o->tid = tid;
         o->pid = pid;
-        o->start_ns = (int64_t)m->timestamp;
+        o->start_ns = T(d, m->timestamp);
         o->name = intern(d, m->name);
         o->domain = intern(d, m->domain);
         d->n_ranges++;
@@ -346,7 +454,7 @@ static void decode_marker(gp_decoder *d, const CUpti_ActivityMarker2 *m)
         open_range *o = find_range(d, m->id);
         if (!o)
             return; /* its start was dropped or came before recording began */
-        emit_range(d, o, (int64_t)m->timestamp, tid);
+        emit_range(d, o, T(d, m->timestamp), tid);
         remove_range(d, o);
     }
 }

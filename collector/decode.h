@@ -39,6 +39,9 @@ typedef struct gp_decode_env {
     int (*emit)(void *ud, const gp_record *r);
     /* Records lost before they could be emitted. */
     void (*dropped)(void *ud, int source, uint64_t count);
+    /* A CUPTI timestamp on the trace clock (CLOCK_MONOTONIC ns), 0 for
+     * "none"; NULL: CUPTI's times are already on it. */
+    int64_t (*time)(void *ud, uint64_t cupti_ts);
 } gp_decode_env;
 
 typedef struct gp_decoder gp_decoder;
@@ -50,8 +53,9 @@ void gp_decoder_free(gp_decoder *d);
 void gp_decode(gp_decoder *d, const CUpti_Activity *rec);
 /* Emits every range still open as ending at end_ns. */
 void gp_decoder_finish(gp_decoder *d, int64_t end_ns);
-/* GPU operation records (kernels, copies, memsets not from a graph) emitted
- * so far; compared with the operations the process issued. */
+/* GPU operation records (kernels, copies, memsets not from a graph)
+ * decoded so far, those dropped for lack of timestamps included; compared
+ * with the operations the process issued. */
 uint64_t gp_decoder_ops_recorded(const gp_decoder *d);
 
 #endif

@@ -192,6 +192,8 @@ gp_sender *gp_sender_new(const gp_sender_opts *opts)
         gp_sender_free(s);
         return NULL;
     }
+    if (!s->opts.hello.anchor_start_ns)
+        gp_clock_anchor(&s->opts.hello.anchor_start_ns, &s->opts.hello.anchor_start_err_ns);
     new_stream(s);
     if (*s->socket_path) {
         s->fd = connect_socket(s->socket_path);
@@ -321,6 +323,7 @@ void gp_sender_goodbye(gp_sender *s, int64_t end_ns)
     r.u.process.hostname = gp_sender_intern(s, s->hostname);
     r.u.process.collector_version = gp_sender_intern(s, s->version);
     r.u.process.end_ns = end_ns;
+    gp_clock_anchor(&r.u.process.anchor_end_ns, &r.u.process.anchor_end_err_ns);
     r.u.process.end_reason = GP_END_EXITED;
     r.u.process.exit_status = -1; /* unknown inside atexit; the recorder may know */
     gp_batch_add(s->batch, &r);

@@ -33,7 +33,8 @@ typedef struct gp_sender_opts {
     const char *spool_dir;     /* folder for spool files; NULL: current folder */
     size_t max_queue_bytes;    /* encoded frames waiting to be written */
     size_t max_batch_bytes;    /* records waiting to be encoded */
-    /* The process record sent first on every stream; its strings come as text. */
+    /* The process record sent first on every stream; its strings come as
+     * text. A start anchor left 0 is taken by gp_sender_new (clock.h). */
     gp_process hello;
     const char *cmdline, *hostname, *version;
     void (*say)(const char *line); /* one-line notices for the user (stderr) */
@@ -64,7 +65,8 @@ size_t gp_sender_batch_records(const gp_sender *s);
  * written or CLOCK_MONOTONIC passes deadline_ns; what is left is dropped and
  * counted. Returns the number of bytes still queued. */
 size_t gp_sender_flush(gp_sender *s, int64_t deadline_ns);
-/* Adds the final process record (end_ns, exited, status unknown). */
+/* Adds the final process record (end_ns, exited, status unknown, the clock
+ * anchor now as its end anchor). */
 void gp_sender_goodbye(gp_sender *s, int64_t end_ns);
 /* Where records go, for messages: "the recorder (PATH)" or the spool path. */
 const char *gp_sender_where(const gp_sender *s);

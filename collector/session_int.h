@@ -24,8 +24,9 @@
 #include "collector/decode.h"
 #include "collector/pm/sampling.h"
 #include "collector/sender.h"
+#include "collector/timebase.h"
 
-enum { IDLE, ACTIVE, FAILED, DONE, FORKED };
+enum { IDLE, STARTING, ACTIVE, FAILED, DONE, FORKED };
 
 #define MAX_CBID 2048        /* above every driver/runtime callback id of CUPTI 13 */
 #define OP_COUNTED 1         /* a launch, copy or memset: counted as issued */
@@ -48,7 +49,6 @@ typedef struct gp_session_state {
 
     pthread_t flusher;
     int flusher_running, stop;
-    pthread_cond_t wake;
     int64_t flush_ns;
 
     atomic_uint_fast64_t ops_issued;
@@ -56,7 +56,8 @@ typedef struct gp_session_state {
     int max_buffers;
     size_t buffer_bytes;
     int gate_on;                  /* a member of gpupack pack (gate.h) */
-    const char *api_names[2][MAX_CBID]; /* [driver, runtime] */
+    const char *api_names[2][MAX_CBID]; /* [driver, runtime], filled at start */
+    gp_timebase tb;                     /* CUPTI's clock onto ours; under lock */
 } gp_session_state;
 
 extern gp_session_state gp_sess;
@@ -67,11 +68,28 @@ long gp_env_long(const char *name, long def, long lo, long hi);
 /* CUPTI's text for r. */
 const char *gp_session_failing(CUptiResult r);
 
-/* activity.c */
-/* Registers the record clock and the buffer callbacks and enables the
- * record kinds (the first required, the rest best effort). Returns CUPTI's
- * result for the required part. Caller holds gp_sess.lock. */
+/* activity.c. None of these calls CUPTI under gp_sess.lock; call them
+ * without it. */
+/* Chooses how CUPTI's times reach CLOCK_MONOTONIC (timebase.h): through
+ * our timestamp callback, unless this CUPTI version (API version `version`)
+ * loses kernel timestamps with one, or GPUPACK_CUPTI_CLOCK=callback|cupti
+ * says otherwise, or registering fails (then why says so). Before any
+ * kind is enabled. Returns the mode. */
+int gp_activity_clock(uint32_t version, char *why, size_t why_len);
+/* Offset mode: samples CUPTI's clock against ours (flush thread, exit). */
+void gp_activity_sample_clock(void);
+/* A CUPTI time as CLOCK_MONOTONIC (takes gp_sess.lock), for PM samples. */
+int64_t gp_activity_to_mono(uint64_t ts);
+/* Fills gp_sess.api_names from cuptiGetCallbackName, both domains. */
+void gp_activity_names(void);
+/* Registers the buffer callbacks and enables the record kinds (the first
+ * required, the rest best effort). Returns CUPTI's result for the required
+ * part. */
 CUptiResult gp_activity_start(void);
+/* Turns off the API records of the calls in the skip list (activity.c
+ * says which, and GPUPACK_API_SKIP); after gp_activity_start and
+ * gp_activity_names. Returns how many callback ids it turned off. */
+int gp_activity_filter_api(void);
 /* Disables every kind gp_activity_start enabled. */
 void gp_activity_stop(void);
 /* The decoder's environment (interning, names, emitting, drops). */
@@ -90,6 +108,25 @@ void gp_session_gate_emit(const gp_record *r);
 /* counters.c: PM sampling on the flush thread, gp_sess.lock not held. */
 void gp_counters_service(void);
 void gp_counters_stop_all(void);
+
+/* signals.c: the last flush on SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGABRT.
+ * The flush thread waits on a pipe, which anything (a signal handler too)
+ * can wake with one byte of GP_W_* bits. */
+enum { GP_W_WAKE = 1, GP_W_STOP = 2, GP_W_SIGNAL = 4 };
+/* Makes the pipes; before the flush thread starts. Returns 0 or -1. */
+int gp_signals_pipes(void);
+/* Wakes the flush thread (async-signal-safe). */
+void gp_signals_wake(char what);
+/* The flush thread's wait: up to timeout_ns; returns the W_ bits seen. */
+int gp_signals_wait(int64_t timeout_ns);
+/* The flush thread's answer to GP_W_SIGNAL: the last flush is done. */
+void gp_signals_flushed(void);
+/* Installs the handlers (after the flush thread started). */
+void gp_signals_install(void);
+/* Blocks the process-directed ones on the calling (flush) thread. */
+void gp_signals_block_here(void);
+/* How long a handler waits for the last flush (GPUPACK_SIGNAL_FLUSH_MS). */
+int gp_signals_flush_ms(void);
 
 /* procinfo.c */
 void gp_proc_cmdline(char *out, size_t cap);

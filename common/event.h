@@ -108,6 +108,11 @@ typedef struct gp_process {
     gp_strid collector_version, hostname;
     int32_t rank;              /* -1 unknown */
     uint32_t cupti_version, driver_version;
+    /* Clock anchors of the process's host (clock.h: CLOCK_REALTIME -
+     * CLOCK_MONOTONIC) at its start and its end, each with its sampling
+     * error; 0 unknown. Its times t were wall time t + anchor. */
+    int64_t anchor_start_ns, anchor_start_err_ns;
+    int64_t anchor_end_ns, anchor_end_err_ns;
 } gp_process;
 
 typedef struct gp_device {

@@ -17,7 +17,9 @@
     X(pid, U32) X(ppid, U32) X(cmdline, STR) X(start_ns, I64) X(end_ns, I64) \
     X(exit_status, I32) X(end_reason, I32) X(signal, I32) \
     X(collector_version, STR) X(hostname, STR) X(rank, I32) \
-    X(cupti_version, U32) X(driver_version, U32)
+    X(cupti_version, U32) X(driver_version, U32) \
+    X(anchor_start_ns, I64) X(anchor_start_err_ns, I64) \
+    X(anchor_end_ns, I64) X(anchor_end_err_ns, I64)
 
 #define GP_FIELDS_DEVICE(X) \
     X(id, I32) X(name, STR) X(uuid, STR) X(pci_bus_id, STR) \

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "format.h"
 
@@ -79,4 +80,22 @@ char *gp_fmt_bytes(char *buf, size_t cap, int64_t bytes)
         u++;
     }
     return sig3(buf, cap, v, units[u]);
+}
+
+char *gp_fmt_host(char *buf, size_t cap, const char *s, size_t len, int *changed)
+{
+    size_t n = len < cap - 1 ? len : cap - 1;
+    int diff = len > n;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        buf[i] = c > ' ' && c < 0x7f ? (char)c : '?';
+        diff |= buf[i] != s[i];
+    }
+    if (len > n && n >= 3)
+        memcpy(buf + n - 3, "...", 3);
+    buf[n] = '\0';
+    if (changed)
+        *changed = diff;
+    return buf;
 }

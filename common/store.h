@@ -34,7 +34,7 @@
 #include "event.h"
 
 /* Schema version this build writes and the newest it reads. */
-#define GP_STORE_SCHEMA_VERSION 1
+#define GP_STORE_SCHEMA_VERSION 2
 /* PRAGMA application_id of every gpupack trace ("GPPK"). */
 #define GP_STORE_APPLICATION_ID 0x4750504b
 
@@ -61,6 +61,11 @@ gp_status gp_writer_commit(gp_writer *w, gp_error *err);
 /* The store id of a string, adding it if new. Returns 0 on error (err set).
  * O(len) with a bounded cache in front of the strings table. */
 gp_strid gp_writer_intern(gp_writer *w, const char *s, size_t len, gp_error *err);
+/* Copies the text of store string id into out (at most cap - 1 bytes and a
+ * NUL) and sets *len to its full length; "" and 0 for id 0 or an unknown
+ * id. One indexed lookup; sees strings interned in the open transaction. */
+gp_status gp_writer_string(gp_writer *w, gp_strid id, char *out, size_t cap, size_t *len,
+                           gp_error *err);
 /* Sets a key in the trace's meta table (replacing any earlier value). */
 gp_status gp_writer_set_meta(gp_writer *w, const char *key, const char *value, gp_error *err);
 /* Finishes the trace: commits an open transaction, creates the indexes,

@@ -18,6 +18,11 @@ typedef struct gp_table_info {
 
 const gp_table_info *gp_store_table(int kind);
 
+/* 1 if a trace of schema version `version` has the column `name` of a
+ * kind's table (columns added in later versions are missing from older
+ * traces); *def is then NULL, else the SQL literal a reader selects in its
+ * place (the column's value for "unknown"). */
+int gp_store_has_column(int kind, const char *name, int version, const char **def);
 /* Creates every table of the current schema in db and sets user_version and
  * application_id. Runs inside the caller's transaction. */
 gp_status gp_store_create_schema(sqlite3 *db, const char *path, gp_error *err);

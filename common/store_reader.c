@@ -302,10 +302,13 @@ gp_iter *gp_trace_iter(gp_trace *t, gp_kind kind, const gp_filter *f, gp_error *
         uint64_t want = f && f->fields ? f->fields : ~(uint64_t)0;
         int first = 1;
         for (int i = 0; i < nf; i++) {
+            const char *def;
             if (!(want >> i & 1))
                 continue;
+            /* A column this trace's version lacks reads as its default. */
+            gp_store_has_column(kind, fields[i].name, t->version, &def);
             n += (size_t)snprintf(sql + n, sizeof sql - n, "%s%s", first ? "" : ", ",
-                                  fields[i].name);
+                                  def ? def : fields[i].name);
             first = 0;
         }
         if (first)

@@ -2,8 +2,12 @@
  *
  * Schema history (PRAGMA user_version):
  *   1  first version (gpupack 0.1).
- * A reader refuses a newer version with a message to upgrade gpupack; an
- * older one is read through the upgrade steps in `upgrades` (none yet).
+ *   2  process: anchor_start_ns, anchor_start_err_ns, anchor_end_ns,
+ *      anchor_end_err_ns (clock anchors; docs/trace-format.md).
+ * A reader refuses a newer version with a message to upgrade gpupack. An
+ * older one is read as it is (traces are opened read-only): the columns
+ * `added` after its version are selected as their "unknown" value instead.
+ * Columns are only ever added, so this table is the whole upgrade.
  */
 #include "config.h"
 
@@ -32,6 +36,31 @@ static const gp_table_info tables[GP_KIND_COUNT] = {
     [GP_KIND_OVERHEAD] = { "start_ns", "end_ns", NULL, 0, 0, 1 },
     [GP_KIND_EXTCORR] = { NULL, NULL, NULL, 0, 0, 1 },
 };
+
+/* Columns added after version 1, with the version that added them and what
+ * an older trace reads in their place. */
+static const struct {
+    int kind;
+    const char *name;
+    int since;
+    const char *def;
+} added[] = {
+    { GP_KIND_PROCESS, "anchor_start_ns", 2, "0" },
+    { GP_KIND_PROCESS, "anchor_start_err_ns", 2, "0" },
+    { GP_KIND_PROCESS, "anchor_end_ns", 2, "0" },
+    { GP_KIND_PROCESS, "anchor_end_err_ns", 2, "0" },
+};
+
+int gp_store_has_column(int kind, const char *name, int version, const char **def)
+{
+    *def = NULL;
+    for (size_t i = 0; i < sizeof added / sizeof added[0]; i++)
+        if (added[i].kind == kind && version < added[i].since && strcmp(added[i].name, name) == 0) {
+            *def = added[i].def;
+            return 0;
+        }
+    return 1;
+}
 
 /* Kinds joined to API calls by (pid, correlation). */
 static const int corr_kinds[] = {

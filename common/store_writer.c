@@ -31,6 +31,7 @@ struct gp_writer {
     int in_txn;
     sqlite3_stmt *insert[GP_KIND_COUNT];
     sqlite3_stmt *str_insert, *str_select, *meta_set;
+    sqlite3_stmt *str_text; /* text by id, prepared on first use */
     gp_strcache *strings;
 };
 
@@ -50,6 +51,7 @@ static void free_writer(gp_writer *w)
     sqlite3_finalize(w->str_insert);
     sqlite3_finalize(w->str_select);
     sqlite3_finalize(w->meta_set);
+    sqlite3_finalize(w->str_text);
     sqlite3_close(w->db);
     gp_strcache_free(w->strings);
     free(w->path);
@@ -260,6 +262,33 @@ fail:
     return 0;
 }
 
+gp_status gp_writer_string(gp_writer *w, gp_strid id, char *out, size_t cap, size_t *len,
+                           gp_error *err)
+{
+    const unsigned char *text;
+    size_t n = 0;
+    int rc;
+
+    out[0] = '\0';
+    *len = 0;
+    if (id == 0)
+        return GP_OK;
+    if (!w->str_text && prepare(w, "SELECT text FROM strings WHERE id = ?", &w->str_text, err))
+        return err->code;
+    sqlite3_bind_int64(w->str_text, 1, id);
+    rc = sqlite3_step(w->str_text);
+    if (rc == SQLITE_ROW && (text = sqlite3_column_text(w->str_text, 0))) {
+        *len = (size_t)sqlite3_column_bytes(w->str_text, 0);
+        n = *len < cap - 1 ? *len : cap - 1;
+        memcpy(out, text, n);
+        out[n] = '\0';
+    }
+    sqlite3_reset(w->str_text);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return gp_store_fail(w->db, rc, w->path, "reading a string", err);
+    return GP_OK;
+}
+
 gp_status gp_writer_set_meta(gp_writer *w, const char *key, const char *value, gp_error *err)
 {
     int rc;
@@ -303,7 +332,8 @@ gp_status gp_writer_close(gp_writer *w, gp_error *err)
     sqlite3_finalize(w->str_insert);
     sqlite3_finalize(w->str_select);
     sqlite3_finalize(w->meta_set);
-    w->str_insert = w->str_select = w->meta_set = NULL;
+    sqlite3_finalize(w->str_text);
+    w->str_insert = w->str_select = w->meta_set = w->str_text = NULL;
     rc = sqlite3_close(w->db);
     w->db = NULL;
     if (rc != SQLITE_OK && st == GP_OK)

@@ -3,6 +3,7 @@
 #ifndef GP_NVML_INTERNAL_H
 #define GP_NVML_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "gpumon/nvml.h"
@@ -34,32 +35,40 @@ typedef struct gp_nvml_dev {
     int64_t gpm_start_ns, gpm_dur_ns;
     unsigned long long proc_seen_us; /* newest process-utilization timestamp seen */
     int64_t proc_prev_ns;         /* time of the previous reading; 0 none */
+    /* buffers reused by this device's readings (grown on demand): per device,
+     * so that different devices may be read on different threads */
+    nvmlProcessInfo_t *pinfo;
+    unsigned pinfo_cap;
+    nvmlProcessUtilizationSample_t *putil;
+    unsigned putil_cap;
+    nvmlGpmMetricsGet_t *mg;      /* allocated when gpm_supported */
 } gp_nvml_dev;
 
+/* Everything but dev[i]'s state is written only by open and close. */
 struct gp_nvml {
     void *lib;
     gp_nvml_fns f;
     int n_dev;
     gp_nvml_dev *dev;
-    /* buffers reused by every reading (grown on demand) */
-    nvmlProcessInfo_t *pinfo;
-    unsigned pinfo_cap;
-    nvmlProcessUtilizationSample_t *putil;
-    unsigned putil_cap;
-    nvmlGpmMetricsGet_t *mg;
     char path[256];               /* the library loaded, for messages */
-    char err[512];
 };
 
 /* Text for an NVML return code: the library's own when it has
  * nvmlErrorString, else ours. Never NULL. */
 const char *gp_nvml_rc_text(const gp_nvml *nv, nvmlReturn_t rc);
 
-/* Sets the handle's last error (printf-style); returns -1. */
+/* Sets the calling thread's last error (printf-style); returns -1. */
 int gp_nvml_fail(gp_nvml *nv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Sets the last error for a device whose handle is missing or which is lost. */
 int gp_nvml_fail_device(gp_nvml *nv, int index, const char *call, nvmlReturn_t rc);
+
+/* gp_nvml_read that makes no further NVML call once *stop is set (checked
+ * between calls; a call under way is not interrupted): then -1, "reading
+ * stopped", out invalid. For the poller, whose threads must exit soon after
+ * a stop even when each call of a hung GPU takes seconds. */
+int gp_nvml_read_until(gp_nvml *nv, int index, unsigned what, gp_gpu_sample *out,
+                       gp_gpu_proc *procs, int max_procs, int *n_procs, const atomic_int *stop);
 
 /* CLOCK_MONOTONIC in ns (the clock of common/clock.h's gp_now_ns). */
 int64_t gp_nvml_now_ns(void);

@@ -31,9 +31,7 @@ int gp_nvml_sample_metrics(const gp_gpu_sample *s, gp_nvml_metric *out, int max)
         { GP_S_SM_CLOCK, "nvml.sm_clock_mhz", s->sm_clock_mhz },
         { GP_S_MEM_CLOCK, "nvml.mem_clock_mhz", s->mem_clock_mhz },
         { GP_S_TEMP, "nvml.temp_c", s->temp_c },
-        { GP_S_PCIE_TX, "nvml.pcie_tx_bytes_per_s", (double)s->pcie_tx_bytes_per_s },
-        { GP_S_PCIE_RX, "nvml.pcie_rx_bytes_per_s", (double)s->pcie_rx_bytes_per_s },
-    }, window[] = {
+    }, gpm[] = {
         { GP_S_GPM_SM_ACTIVE, "gpm.sm_active_pct", s->gpm_sm_active_pct },
         { GP_S_GPM_TENSOR_ACTIVE, "gpm.tensor_active_pct", s->gpm_tensor_active_pct },
         { GP_S_GPM_DRAM_BW, "gpm.dram_bw_pct", s->gpm_dram_bw_pct },
@@ -45,10 +43,15 @@ int gp_nvml_sample_metrics(const gp_gpu_sample *s, gp_nvml_metric *out, int max)
     for (size_t i = 0; i < sizeof instant / sizeof instant[0]; i++)
         if (s->valid & instant[i].bit)
             n = put(out, n, max, instant[i].name, instant[i].value, s->time_ns, 0);
-    for (size_t i = 0; i < sizeof window / sizeof window[0]; i++)
-        if (s->valid & window[i].bit)
-            n = put(out, n, max, window[i].name, window[i].value, s->gpm_start_ns,
-                    s->gpm_dur_ns);
+    if (s->valid & GP_S_PCIE_TX)
+        n = put(out, n, max, "nvml.pcie_tx_bytes_per_s", (double)s->pcie_tx_bytes_per_s,
+                s->pcie_tx_start_ns, s->pcie_tx_dur_ns);
+    if (s->valid & GP_S_PCIE_RX)
+        n = put(out, n, max, "nvml.pcie_rx_bytes_per_s", (double)s->pcie_rx_bytes_per_s,
+                s->pcie_rx_start_ns, s->pcie_rx_dur_ns);
+    for (size_t i = 0; i < sizeof gpm / sizeof gpm[0]; i++)
+        if (s->valid & gpm[i].bit)
+            n = put(out, n, max, gpm[i].name, gpm[i].value, s->gpm_start_ns, s->gpm_dur_ns);
     return n;
 }
 

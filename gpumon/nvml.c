@@ -59,12 +59,17 @@ const char *gp_nvml_rc_text(const gp_nvml *nv, nvmlReturn_t rc)
     }
 }
 
+/* The last error, per thread: readings of different devices may run on
+ * different threads at once. */
+static _Thread_local char last_err[512];
+
 int gp_nvml_fail(gp_nvml *nv, const char *fmt, ...)
 {
     va_list ap;
 
+    (void)nv;
     va_start(ap, fmt);
-    vsnprintf(nv->err, sizeof nv->err, fmt, ap);
+    vsnprintf(last_err, sizeof last_err, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -191,6 +196,12 @@ static void open_devices(gp_nvml *nv)
             nv->f.nvmlGpmSampleFree(d->gpm[0]);
             continue;
         }
+        d->mg = calloc(1, sizeof *d->mg);
+        if (!d->mg) { /* out of memory: this device goes without GPM */
+            nv->f.nvmlGpmSampleFree(d->gpm[0]);
+            nv->f.nvmlGpmSampleFree(d->gpm[1]);
+            continue;
+        }
         d->gpm_supported = 1;
     }
 }
@@ -233,8 +244,7 @@ gp_nvml *gp_nvml_open(char *why, size_t why_len)
         count = 4096;
     nv->n_dev = (int)count;
     nv->dev = calloc(count ? count : 1, sizeof *nv->dev);
-    nv->mg = calloc(1, sizeof *nv->mg);
-    if (!nv->dev || !nv->mg) {
+    if (!nv->dev) {
         why_set(why, why_len, "out of memory opening NVML");
         nv->f.nvmlShutdown();
         goto fail;
@@ -244,7 +254,6 @@ gp_nvml *gp_nvml_open(char *why, size_t why_len)
 
 fail:
     free(nv->dev);
-    free(nv->mg);
     free(nv);
     return NULL;
 }
@@ -254,16 +263,17 @@ void gp_nvml_close(gp_nvml *nv)
     if (!nv)
         return;
     for (int i = 0; i < nv->n_dev; i++) {
-        if (nv->dev[i].gpm_supported) {
-            nv->f.nvmlGpmSampleFree(nv->dev[i].gpm[0]);
-            nv->f.nvmlGpmSampleFree(nv->dev[i].gpm[1]);
+        gp_nvml_dev *d = &nv->dev[i];
+        if (d->gpm_supported) {
+            nv->f.nvmlGpmSampleFree(d->gpm[0]);
+            nv->f.nvmlGpmSampleFree(d->gpm[1]);
         }
+        free(d->pinfo);
+        free(d->putil);
+        free(d->mg);
     }
     nv->f.nvmlShutdown();
     free(nv->dev);
-    free(nv->pinfo);
-    free(nv->putil);
-    free(nv->mg);
     free(nv);
 }
 
@@ -274,7 +284,8 @@ int gp_nvml_device_count(const gp_nvml *nv)
 
 const char *gp_nvml_last_error(const gp_nvml *nv)
 {
-    return nv->err;
+    (void)nv;
+    return last_err;
 }
 
 /* Copies an NVML string (src_len bytes, maybe unterminated) into a field,

@@ -21,14 +21,24 @@
  *     }
  *     gp_nvml_close(nv);
  *
- * Thread-safety: a handle is used by one thread at a time (it keeps each
- * device's previous GPM sample, process timestamps, buffers and the last
- * error). Separate handles may be used from separate threads: NVML is
- * thread-safe and counts nvmlInit/nvmlShutdown pairs. gp_nvml_sample_metrics
- * and gp_nvml_proc_metrics are pure and thread-safe.
+ * Cost: the fast part of a reading (GP_NVML_READ_FAST: about 10 calls) is
+ * cheap; the PCIe part (GP_NVML_READ_PCIE) makes two calls that NVML documents
+ * as counting over 20 ms each, ~40 ms a device if they block for it. Reading
+ * many GPUs at 10 Hz therefore reads each on its own thread, PCIe apart:
+ * gpumon/poller.h does that.
+ *
+ * Thread-safety: a device keeps its own state (previous GPM sample, process
+ * timestamps, buffers), so readings of DIFFERENT devices may run at the same
+ * time on different threads. For one device, one reading with
+ * GP_NVML_READ_FAST at a time; a reading of GP_NVML_READ_PCIE alone uses no
+ * device state and may run alongside it. gp_nvml_device_info follows the same
+ * rule as a fast reading. gp_nvml_last_error is per thread. Open and close
+ * with no other call running. Separate handles may be used from separate
+ * threads: NVML is thread-safe and counts nvmlInit/nvmlShutdown pairs.
+ * gp_nvml_sample_metrics and gp_nvml_proc_metrics are pure and thread-safe.
  *
  * Not verified on a GPU: this module has only run against the fake NVML in
- * tests/fakenvml.
+ * tests/fakenvml (which models NVML's latencies; see its header).
  */
 #ifndef GP_NVML_H
 #define GP_NVML_H
@@ -105,8 +115,13 @@ typedef struct gp_gpu_sample {
     unsigned sm_clock_mhz;
     unsigned mem_clock_mhz;
     int temp_c;
-    uint64_t pcie_tx_bytes_per_s; /* the driver counts over 20 ms; KiB/s * 1024 */
+    /* PCIe: the driver counts each direction over 20 ms (KiB/s * 1024). The
+     * count lies within [pcie_*_start_ns, + pcie_*_dur_ns]: the call's own
+     * span, reaching back to 20 ms before its end if it returned sooner. */
+    uint64_t pcie_tx_bytes_per_s;
     uint64_t pcie_rx_bytes_per_s;
+    int64_t pcie_tx_start_ns, pcie_tx_dur_ns;
+    int64_t pcie_rx_start_ns, pcie_rx_dur_ns;
     /* GPM: averages over [gpm_start_ns, gpm_start_ns + gpm_dur_ns], the window
      * between the handle's last two GPM samples (>= 100 ms apart). A call less
      * than 100 ms after the last GPM sample reports the same window again. */
@@ -152,17 +167,32 @@ int gp_nvml_device_count(const gp_nvml *nv);
  * then out->index is set, out->valid is 0 and gp_nvml_last_error says why. */
 int gp_nvml_device_info(gp_nvml *nv, int index, gp_gpu_info *out);
 
-/* One reading of device `index`, and up to max_procs processes using it in
- * procs (*n_procs set; procs may be NULL when max_procs is 0). Returns 0 even
- * when some fields are invalid; -1 for a bad index, a device without a handle,
- * or a lost GPU (out->lost set), with gp_nvml_last_error saying why.
- * Cost: about 12 NVML calls; on a real driver the two PCIe throughput calls
- * measure over 20 ms each (whether they block that long is unverified). */
+/* The parts of a reading. */
+enum {
+    GP_NVML_READ_FAST = 1u << 0,  /* utilization, memory, power, clocks, temperature, GPM,
+                                     processes: ~10 calls, each well under a millisecond
+                                     (estimated: NVML documents no cost) */
+    GP_NVML_READ_PCIE = 1u << 1,  /* PCIe TX and RX: 2 calls that count over 20 ms each */
+    GP_NVML_READ_ALL = GP_NVML_READ_FAST | GP_NVML_READ_PCIE
+};
+
+/* One reading of the parts `what` (GP_NVML_READ_*) of device `index`, and
+ * with GP_NVML_READ_FAST up to max_procs processes using it in procs
+ * (*n_procs set; procs may be NULL when max_procs is 0). Returns 0 even when
+ * some fields are invalid; -1 for a bad index, a device without a handle, or
+ * a lost GPU (out->lost set), with gp_nvml_last_error saying why. Fields of a
+ * part not read are left invalid. Cost: see GP_NVML_READ_*; on a real driver
+ * whether the PCIe calls block for their 20 ms is unverified. */
+int gp_nvml_read(gp_nvml *nv, int index, unsigned what, gp_gpu_sample *out, gp_gpu_proc *procs,
+                 int max_procs, int *n_procs);
+
+/* gp_nvml_read of GP_NVML_READ_ALL: every part, ~40 ms a device when the PCIe
+ * calls block for their 20 ms. */
 int gp_nvml_sample(gp_nvml *nv, int index, gp_gpu_sample *out, gp_gpu_proc *procs,
                    int max_procs, int *n_procs);
 
-/* The reason for the last -1 from this handle; "" if none. Valid until the
- * next call on the handle. */
+/* The reason for the last -1 returned to the calling thread; "" if none.
+ * Valid until that thread's next failing call. */
 const char *gp_nvml_last_error(const gp_nvml *nv);
 
 /* A reading as a named metric, so the recorder and top agree on names and
@@ -181,6 +211,7 @@ typedef struct gp_nvml_metric {
 
 /* The valid fields of s as metrics, in a fixed order, at most max (pass
  * GP_NVML_SAMPLE_METRICS_MAX to get all). Returns how many were written.
+ * Instant readings are at s->time_ns; PCIe covers its window, GPM its. 
  * Names: nvml.gpu_util_pct nvml.mem_util_pct nvml.mem_used_bytes nvml.power_w
  * nvml.sm_clock_mhz nvml.mem_clock_mhz nvml.temp_c nvml.pcie_tx_bytes_per_s
  * nvml.pcie_rx_bytes_per_s gpm.sm_active_pct gpm.tensor_active_pct

@@ -1,8 +1,11 @@
-/* sample.c: one reading of a device (gp_nvml_sample): utilization,
- * memory, power, clocks, temperature, PCIe, GPM windows and processes. */
+/* sample.c: one reading of a device (gp_nvml_read, gp_nvml_sample):
+ * utilization, memory, power, clocks, temperature, GPM windows and processes
+ * (the fast part), PCIe throughput (the slow part). A reading touches only its
+ * own device's state. */
 #include "config.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +18,14 @@ typedef struct reading {
     gp_gpu_sample *out;
     nvmlReturn_t lost;
     const char *lost_call;
+    const atomic_int *stop;       /* set: make no further call; NULL: never */
 } reading;
+
+/* 1 while the reading goes on: the GPU is not lost and no stop was asked. */
+static int go(const reading *r)
+{
+    return !r->lost && !(r->stop && atomic_load(r->stop));
+}
 
 /* Returns rc == NVML_SUCCESS; remembers the call that found the GPU lost.
  * Every other error (not supported, no permission, ...) only leaves the
@@ -57,7 +67,7 @@ static void read_memory(reading *r)
             return;
         }
     }
-    if (f->nvmlDeviceGetMemoryInfo && !r->lost) {
+    if (f->nvmlDeviceGetMemoryInfo && go(r)) {
         nvmlMemory_t m;
         if (ok(r, f->nvmlDeviceGetMemoryInfo(r->d->h, &m), "nvmlDeviceGetMemoryInfo")) {
             r->out->mem_used_bytes = m.used;
@@ -77,13 +87,13 @@ static void read_power_clocks(reading *r)
         r->out->power_w = v / 1000.0;
         r->out->valid |= GP_S_POWER;
     }
-    if (!f->nvmlDeviceGetClockInfo || r->lost)
+    if (!f->nvmlDeviceGetClockInfo || !go(r))
         return;
     if (ok(r, f->nvmlDeviceGetClockInfo(r->d->h, NVML_CLOCK_SM, &v), "nvmlDeviceGetClockInfo")) {
         r->out->sm_clock_mhz = v;
         r->out->valid |= GP_S_SM_CLOCK;
     }
-    if (!r->lost &&
+    if (go(r) &&
         ok(r, f->nvmlDeviceGetClockInfo(r->d->h, NVML_CLOCK_MEM, &v), "nvmlDeviceGetClockInfo")) {
         r->out->mem_clock_mhz = v;
         r->out->valid |= GP_S_MEM_CLOCK;
@@ -105,7 +115,7 @@ static void read_temp(reading *r)
             return;
         }
     }
-    if (f->nvmlDeviceGetTemperature && !r->lost &&
+    if (f->nvmlDeviceGetTemperature && go(r) &&
         ok(r, f->nvmlDeviceGetTemperature(r->d->h, NVML_TEMPERATURE_GPU, &v),
            "nvmlDeviceGetTemperature")) {
         r->out->temp_c = (int)v;
@@ -113,23 +123,40 @@ static void read_temp(reading *r)
     }
 }
 
+/* NVML counts each PCIe direction over 20 ms. */
+#define PCIE_WINDOW_NS 20000000LL
+
+/* One PCIe counter in KB/s, and the window it covers: the call's own span,
+ * reaching back to 20 ms before its end when the call returned sooner (the
+ * driver then counted, at least in part, before it was asked). */
+static int read_pcie_counter(reading *r, nvmlPcieUtilCounter_t counter, uint64_t *bytes_per_s,
+                             int64_t *start_ns, int64_t *dur_ns)
+{
+    unsigned v = 0;
+    int64_t before = gp_nvml_now_ns(), after;
+
+    if (!ok(r, r->nv->f.nvmlDeviceGetPcieThroughput(r->d->h, counter, &v),
+            "nvmlDeviceGetPcieThroughput"))
+        return 0;
+    after = gp_nvml_now_ns();
+    *bytes_per_s = (uint64_t)v * 1024;
+    *start_ns = after - before >= PCIE_WINDOW_NS ? before : after - PCIE_WINDOW_NS;
+    *dur_ns = after - *start_ns;
+    return 1;
+}
+
 static void read_pcie(reading *r)
 {
-    const gp_nvml_fns *f = &r->nv->f;
-    unsigned v = 0;
+    gp_gpu_sample *o = r->out;
 
-    if (!f->nvmlDeviceGetPcieThroughput)
+    if (!r->nv->f.nvmlDeviceGetPcieThroughput)
         return;
-    if (ok(r, f->nvmlDeviceGetPcieThroughput(r->d->h, NVML_PCIE_UTIL_TX_BYTES, &v),
-           "nvmlDeviceGetPcieThroughput")) {
-        r->out->pcie_tx_bytes_per_s = (uint64_t)v * 1024;
-        r->out->valid |= GP_S_PCIE_TX;
-    }
-    if (!r->lost && ok(r, f->nvmlDeviceGetPcieThroughput(r->d->h, NVML_PCIE_UTIL_RX_BYTES, &v),
-                       "nvmlDeviceGetPcieThroughput")) {
-        r->out->pcie_rx_bytes_per_s = (uint64_t)v * 1024;
-        r->out->valid |= GP_S_PCIE_RX;
-    }
+    if (read_pcie_counter(r, NVML_PCIE_UTIL_TX_BYTES, &o->pcie_tx_bytes_per_s,
+                          &o->pcie_tx_start_ns, &o->pcie_tx_dur_ns))
+        o->valid |= GP_S_PCIE_TX;
+    if (go(r) && read_pcie_counter(r, NVML_PCIE_UTIL_RX_BYTES, &o->pcie_rx_bytes_per_s,
+                                      &o->pcie_rx_start_ns, &o->pcie_rx_dur_ns))
+        o->valid |= GP_S_PCIE_RX;
 }
 
 /* The GPM metrics between the device's two samples, older first. */
@@ -144,7 +171,7 @@ static void gpm_window(reading *r, nvmlGpmSample_t older, nvmlGpmSample_t newer)
         { NVML_GPM_METRIC_DRAM_BW_UTIL, GP_S_GPM_DRAM_BW },
     };
     enum { N = sizeof want / sizeof want[0] };
-    nvmlGpmMetricsGet_t *mg = r->nv->mg;
+    nvmlGpmMetricsGet_t *mg = r->d->mg;
     gp_nvml_dev *d = r->d;
     double *dst[N] = { &d->gpm_sm, &d->gpm_tensor, &d->gpm_dram };
 
@@ -236,28 +263,29 @@ static gp_gpu_proc *proc_slot(gp_gpu_proc *procs, int max, int *n, unsigned pid)
 static void read_running(reading *r, gp_gpu_proc *procs, int max, int *n)
 {
     gp_nvml *nv = r->nv;
+    gp_nvml_dev *d = r->d;
     nvmlReturn_t rc = NVML_ERROR_INSUFFICIENT_SIZE;
     unsigned count = 0;
 
     if (!nv->f.nvmlDeviceGetComputeRunningProcesses_v3)
         return;
     for (int tries = 0; tries < 4 && rc == NVML_ERROR_INSUFFICIENT_SIZE; tries++) {
-        count = nv->pinfo_cap;
-        rc = nv->f.nvmlDeviceGetComputeRunningProcesses_v3(r->d->h, &count, nv->pinfo);
+        count = d->pinfo_cap;
+        rc = nv->f.nvmlDeviceGetComputeRunningProcesses_v3(d->h, &count, d->pinfo);
         if (rc == NVML_ERROR_INSUFFICIENT_SIZE &&
-            grow((void **)&nv->pinfo, &nv->pinfo_cap, count, sizeof *nv->pinfo) < 0)
+            grow((void **)&d->pinfo, &d->pinfo_cap, count, sizeof *d->pinfo) < 0)
             return;
     }
     if (!ok(r, rc, "nvmlDeviceGetComputeRunningProcesses_v3"))
         return;
-    if (count > nv->pinfo_cap)
-        count = nv->pinfo_cap;
+    if (count > d->pinfo_cap)
+        count = d->pinfo_cap;
     for (unsigned i = 0; i < count; i++) {
-        gp_gpu_proc *p = proc_slot(procs, max, n, nv->pinfo[i].pid);
+        gp_gpu_proc *p = proc_slot(procs, max, n, d->pinfo[i].pid);
         if (!p)
             break;
-        if (nv->pinfo[i].usedGpuMemory != NVML_VALUE_NOT_AVAILABLE_ULL) {
-            p->mem_bytes += nv->pinfo[i].usedGpuMemory; /* a pid may appear once per MIG instance */
+        if (d->pinfo[i].usedGpuMemory != NVML_VALUE_NOT_AVAILABLE_ULL) {
+            p->mem_bytes += d->pinfo[i].usedGpuMemory; /* a pid may appear once per MIG instance */
             p->valid |= GP_P_MEM;
         }
     }
@@ -269,17 +297,18 @@ static void read_running(reading *r, gp_gpu_proc *procs, int max, int *n)
 static void read_proc_util(reading *r, gp_gpu_proc *procs, int max, int *n)
 {
     gp_nvml *nv = r->nv;
+    gp_nvml_dev *d = r->d;
     nvmlReturn_t rc = NVML_ERROR_INSUFFICIENT_SIZE;
-    unsigned long long seen = r->d->proc_seen_us, newest = seen;
+    unsigned long long seen = d->proc_seen_us, newest = seen;
     unsigned count = 0;
 
     if (!nv->f.nvmlDeviceGetProcessUtilization)
         return;
     for (int tries = 0; tries < 4 && rc == NVML_ERROR_INSUFFICIENT_SIZE; tries++) {
-        count = nv->putil_cap;
-        rc = nv->f.nvmlDeviceGetProcessUtilization(r->d->h, nv->putil, &count, seen);
+        count = d->putil_cap;
+        rc = nv->f.nvmlDeviceGetProcessUtilization(d->h, d->putil, &count, seen);
         if (rc == NVML_ERROR_INSUFFICIENT_SIZE &&
-            grow((void **)&nv->putil, &nv->putil_cap, count, sizeof *nv->putil) < 0)
+            grow((void **)&d->putil, &d->putil_cap, count, sizeof *d->putil) < 0)
             return;
     }
     if (rc == NVML_ERROR_NOT_FOUND) { /* no samples since `seen`: known, none */
@@ -288,10 +317,10 @@ static void read_proc_util(reading *r, gp_gpu_proc *procs, int max, int *n)
     }
     if (!ok(r, rc, "nvmlDeviceGetProcessUtilization"))
         return;
-    if (count > nv->putil_cap)
-        count = nv->putil_cap;
+    if (count > d->putil_cap)
+        count = d->putil_cap;
     for (unsigned i = 0; i < count; i++) {
-        const nvmlProcessUtilizationSample_t *s = &nv->putil[i];
+        const nvmlProcessUtilizationSample_t *s = &d->putil[i];
         gp_gpu_proc *p;
         double sum = 0;
         int k = 0;
@@ -304,22 +333,45 @@ static void read_proc_util(reading *r, gp_gpu_proc *procs, int max, int *n)
         if (!p || (p->valid & GP_P_SM_UTIL))
             continue; /* no room, or this pid's samples are already averaged */
         for (unsigned j = i; j < count; j++) { /* O(samples^2); a few dozen at most */
-            if (nv->putil[j].pid == s->pid && nv->putil[j].timeStamp > seen) {
-                sum += nv->putil[j].smUtil;
+            if (d->putil[j].pid == s->pid && d->putil[j].timeStamp > seen) {
+                sum += d->putil[j].smUtil;
                 k++;
             }
         }
         p->sm_util_pct = sum / k;
         p->valid |= GP_P_SM_UTIL;
     }
-    r->d->proc_seen_us = newest;
+    d->proc_seen_us = newest;
     r->out->valid |= GP_S_PROC_UTIL;
 }
 
-int gp_nvml_sample(gp_nvml *nv, int index, gp_gpu_sample *out, gp_gpu_proc *procs,
-                   int max_procs, int *n_procs)
+/* The fast part of a reading: everything but PCIe. */
+static void read_fast(reading *r, gp_gpu_proc *procs, int max_procs, int *n)
 {
-    reading r = { .nv = nv, .out = out };
+    /* Each step skips its calls once the GPU is found lost or a stop is asked. */
+    read_util(r);
+    if (go(r))
+        read_memory(r);
+    if (go(r))
+        read_power_clocks(r);
+    if (go(r))
+        read_temp(r);
+    if (go(r))
+        read_gpm(r);
+    if (go(r) && max_procs > 0) {
+        read_running(r, procs, max_procs, n);
+        if (go(r))
+            read_proc_util(r, procs, max_procs, n);
+        if (r->d->proc_prev_ns)
+            r->out->proc_start_ns = r->d->proc_prev_ns;
+        r->d->proc_prev_ns = r->out->time_ns;
+    }
+}
+
+int gp_nvml_read_until(gp_nvml *nv, int index, unsigned what, gp_gpu_sample *out,
+                       gp_gpu_proc *procs, int max_procs, int *n_procs, const atomic_int *stop)
+{
+    reading r = { .nv = nv, .out = out, .stop = stop };
     int n = 0;
 
     memset(out, 0, sizeof *out);
@@ -328,7 +380,7 @@ int gp_nvml_sample(gp_nvml *nv, int index, gp_gpu_sample *out, gp_gpu_proc *proc
     out->proc_start_ns = out->time_ns;
     if (n_procs)
         *n_procs = 0;
-    if (!procs)
+    if (!procs || !(what & GP_NVML_READ_FAST))
         max_procs = 0;
     if (index < 0 || index >= nv->n_dev)
         return gp_nvml_fail(nv, "no GPU %d: NVML reports %d", index, nv->n_dev);
@@ -337,25 +389,14 @@ int gp_nvml_sample(gp_nvml *nv, int index, gp_gpu_sample *out, gp_gpu_proc *proc
         out->lost = r.d->handle_rc == NVML_ERROR_GPU_IS_LOST;
         return gp_nvml_fail_device(nv, index, "nvmlDeviceGetHandleByIndex_v2", r.d->handle_rc);
     }
-    /* Each step skips its calls once the GPU is found lost. */
-    read_util(&r);
-    if (!r.lost)
-        read_memory(&r);
-    if (!r.lost)
-        read_power_clocks(&r);
-    if (!r.lost)
-        read_temp(&r);
-    if (!r.lost)
+    if (what & GP_NVML_READ_FAST)
+        read_fast(&r, procs, max_procs, &n);
+    if (go(&r) && (what & GP_NVML_READ_PCIE))
         read_pcie(&r);
-    if (!r.lost)
-        read_gpm(&r);
-    if (!r.lost && max_procs > 0) {
-        read_running(&r, procs, max_procs, &n);
-        if (!r.lost)
-            read_proc_util(&r, procs, max_procs, &n);
-        if (r.d->proc_prev_ns)
-            out->proc_start_ns = r.d->proc_prev_ns;
-        r.d->proc_prev_ns = out->time_ns;
+    if (!r.lost && stop && atomic_load(stop)) {
+        memset(out, 0, sizeof *out);
+        out->index = index;
+        return gp_nvml_fail(nv, "GPU %d: reading stopped", index);
     }
     if (r.lost) {
         int64_t t = out->time_ns;
@@ -369,4 +410,16 @@ int gp_nvml_sample(gp_nvml *nv, int index, gp_gpu_sample *out, gp_gpu_proc *proc
     if (n_procs)
         *n_procs = n;
     return 0;
+}
+
+int gp_nvml_read(gp_nvml *nv, int index, unsigned what, gp_gpu_sample *out, gp_gpu_proc *procs,
+                 int max_procs, int *n_procs)
+{
+    return gp_nvml_read_until(nv, index, what, out, procs, max_procs, n_procs, NULL);
+}
+
+int gp_nvml_sample(gp_nvml *nv, int index, gp_gpu_sample *out, gp_gpu_proc *procs,
+                   int max_procs, int *n_procs)
+{
+    return gp_nvml_read(nv, index, GP_NVML_READ_ALL, out, procs, max_procs, n_procs);
 }

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "common/error.h"
+#include "common/format.h"
 #include "recorder/writer.h"
 
 /* ---- child.c: the job ---- */
@@ -42,6 +43,32 @@ void gp_rec_server_free(gp_rec_server *s);
  * transaction on; live must outlive gp_recw_finish. */
 struct gp_live;
 void gp_recw_live(gp_recw *q, struct gp_live *live);
+
+/* ---- hosts.c: host names and clock anchors (the writer thread's) ---- */
+
+typedef struct gp_rec_hosts {
+    char own[GP_HOST_NAME_MAX + 1]; /* this host's name, cleaned */
+    int own_done;                   /* the trace's host meta is written */
+    gp_strid own_id;                /* own in the store */
+    gp_strid raw, clean;            /* the last host name cleaned: store ids */
+    uint64_t rejected;              /* values out of bounds so far */
+} gp_rec_hosts;
+
+/* Learns this host's name. */
+void gp_rec_hosts_init(gp_rec_hosts *h);
+/* Bounds what a process record from a socket says about its host: a host
+ * name (a store id) is replaced by the id of its cleaned form (gp_fmt_host),
+ * anchors out of bounds (gp_anchor_ok) become 0, unknown; each value that
+ * needed it is counted. Fails only when the store does. */
+gp_status gp_rec_hosts_check(gp_rec_hosts *h, gp_writer *w, gp_process *p, gp_error *err);
+/* This host's name as a store id, for the processes the recorder started.
+ * The first call also writes the trace's `host` and `anchor_start_*` meta
+ * from the anchor given (taken when the first child started). */
+gp_status gp_rec_hosts_own(gp_rec_hosts *h, gp_writer *w, int64_t anchor_ns, int64_t err_ns,
+                           gp_strid *id, gp_error *err);
+/* At the end: the trace's `anchor_end_*` meta (taken now, if the start was
+ * written) and `rejected_values` (if any). */
+gp_status gp_rec_hosts_finish(gp_rec_hosts *h, gp_writer *w, gp_error *err);
 
 /* ---- summary.c ---- */
 

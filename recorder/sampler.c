@@ -1,35 +1,35 @@
-/* sampler.c: the recorder's NVML sampling thread.
+/* sampler.c: the recorder's NVML sampling (gpumon/poller.h's threads).
  *
- * Every 1/hz seconds: one reading of every device (gp_nvml_sample) turned
- * into metric records, and the job's processes' own use of each device.
- * Cost per tick: a few NVML calls per device (NVML itself may take
- * milliseconds for PCIe counters); the thread sleeps on CLOCK_MONOTONIC
- * absolute deadlines so ticks do not drift.
+ * Every 1/hz seconds, on each device's own thread: the fast reading
+ * (utilization, memory, power, clocks, temperature, GPM, processes) turned
+ * into metric records, with the job's processes' own use of the device.
+ * PCIe throughput, whose two calls block ~40 ms a device, on a second thread
+ * per device at most once a second (GP_REC_PCIE_PERIOD_NS), each record
+ * covering the window the driver counted over. A GPU whose calls hang holds
+ * up only its own readings; stopping takes at most GP_NVML_POLL_STOP_NS.
  */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "gpumon/nvml.h"
+#include "gpumon/poller.h"
 #include "common/batch.h"
-#include "common/clock.h"
 #include "recorder/sampler.h"
 
 #define MAX_PROCS 256
 
+/* PCIe throughput is read at most this often: its two calls block ~40 ms a
+ * GPU, and if the driver serializes calls, 8 GPUs at 1 Hz keep it busy a
+ * third of each second. */
+#define GP_REC_PCIE_PERIOD_NS 1000000000LL
+
 struct gp_rec_nvml {
     gp_recw *q;
-    gp_nvml *nv;
-    int64_t period_ns;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    int stop;
+    gp_nvml_poll *poll;
     pid_t root; /* the recorder: the job's processes descend from it */
 };
 
@@ -85,33 +85,71 @@ static void add_metric(gp_batch *b, int device, uint32_t pid, const gp_nvml_metr
     gp_batch_add(b, &r);
 }
 
-static void sample_all(gp_rec_nvml *n)
+/* One reading's records as one batch (one device, one moment). */
+static void fast_reading(gp_rec_nvml *n, const gp_nvml_reading *r, gp_batch *b)
 {
-    gp_batch *b = gp_batch_new();
-    int count = gp_nvml_device_count(n->nv);
+    gp_nvml_metric m[GP_NVML_SAMPLE_METRICS_MAX];
+    int nm = gp_nvml_sample_metrics(r->s, m, GP_NVML_SAMPLE_METRICS_MAX);
 
+    for (int j = 0; j < nm; j++)
+        add_metric(b, r->index, 0, &m[j]);
+    for (int p = 0; p < r->n_procs; p++) {
+        gp_nvml_metric pm[GP_NVML_PROC_METRICS_MAX];
+        int npm;
+        if (!in_job((pid_t)r->procs[p].pid, n->root))
+            continue; /* other users' and other jobs' processes are not ours */
+        npm = gp_nvml_proc_metrics(r->s, &r->procs[p], pm, GP_NVML_PROC_METRICS_MAX);
+        for (int j = 0; j < npm; j++)
+            add_metric(b, r->index, r->procs[p].pid, &pm[j]);
+    }
+}
+
+/* Static facts of a device, as trace metadata (nvml.device.N.*). */
+static void describe_device(gp_rec_nvml *n, int i, const gp_gpu_info *info)
+{
+    char key[64], val[128];
+
+#define META(field, fmt, value, bit)                                        \
+    if (info->valid & (bit)) {                                              \
+        snprintf(key, sizeof key, "nvml.device.%d." field, i);              \
+        snprintf(val, sizeof val, fmt, value);                              \
+        gp_recw_meta(n->q, key, val);                                       \
+    }
+    META("name", "%s", info->name, GP_I_NAME)
+    META("uuid", "%s", info->uuid, GP_I_UUID)
+    META("pci_bus_id", "%s", info->pci_bus_id, GP_I_PCI_BUS_ID)
+    META("mem_total_bytes", "%llu", (unsigned long long)info->mem_total_bytes, GP_I_MEM_TOTAL)
+    META("max_sm_clock_mhz", "%u", info->max_sm_clock_mhz, GP_I_MAX_SM_CLOCK)
+    META("max_mem_clock_mhz", "%u", info->max_mem_clock_mhz, GP_I_MAX_MEM_CLOCK)
+    META("mem_bus_width_bits", "%u", info->mem_bus_width_bits, GP_I_MEM_BUS_WIDTH)
+    META("power_limit_w", "%.0f", info->power_limit_w, GP_I_POWER_LIMIT)
+#undef META
+}
+
+/* The poller's callback, on the device's own thread: the writer's queue is
+ * thread-safe, and the poller makes no call after gp_rec_nvml_stop. */
+static void on_reading(void *ctx, const gp_nvml_reading *r)
+{
+    gp_rec_nvml *n = ctx;
+    gp_batch *b;
+
+    if (r->kind == GP_POLL_INFO) {
+        if (r->ok)
+            describe_device(n, r->index, r->info);
+        return;
+    }
+    if (!r->ok)
+        return; /* a lost GPU is tried again next tick */
+    b = gp_batch_new();
     if (!b)
         return;
-    for (int i = 0; i < count; i++) {
-        gp_gpu_sample s;
-        gp_gpu_proc procs[MAX_PROCS];
+    if (r->kind == GP_POLL_FAST) {
+        fast_reading(n, r, b);
+    } else {
         gp_nvml_metric m[GP_NVML_SAMPLE_METRICS_MAX];
-        int np = 0, nm;
-
-        if (gp_nvml_sample(n->nv, i, &s, procs, MAX_PROCS, &np) < 0)
-            continue;
-        nm = gp_nvml_sample_metrics(&s, m, GP_NVML_SAMPLE_METRICS_MAX);
+        int nm = gp_nvml_sample_metrics(r->s, m, GP_NVML_SAMPLE_METRICS_MAX);
         for (int j = 0; j < nm; j++)
-            add_metric(b, i, 0, &m[j]);
-        for (int p = 0; p < np; p++) {
-            gp_nvml_metric pm[GP_NVML_PROC_METRICS_MAX];
-            int npm;
-            if (!in_job((pid_t)procs[p].pid, n->root))
-                continue; /* other users' and other jobs' processes are not ours */
-            npm = gp_nvml_proc_metrics(&s, &procs[p], pm, GP_NVML_PROC_METRICS_MAX);
-            for (int j = 0; j < npm; j++)
-                add_metric(b, i, procs[p].pid, &pm[j]);
-        }
+            add_metric(b, r->index, 0, &m[j]);
     }
     if (gp_batch_record_count(b))
         gp_recw_local(n->q, b);
@@ -119,60 +157,10 @@ static void sample_all(gp_rec_nvml *n)
         gp_batch_free(b);
 }
 
-/* Static facts of each device, as trace metadata (nvml.device.N.*). */
-static void describe_devices(gp_rec_nvml *n)
-{
-    int count = gp_nvml_device_count(n->nv);
-    char key[64], val[128];
-
-    for (int i = 0; i < count; i++) {
-        gp_gpu_info info;
-        if (gp_nvml_device_info(n->nv, i, &info) < 0)
-            continue;
-#define META(field, fmt, value, bit)                                        \
-    if (info.valid & (bit)) {                                               \
-        snprintf(key, sizeof key, "nvml.device.%d." field, i);              \
-        snprintf(val, sizeof val, fmt, value);                              \
-        gp_recw_meta(n->q, key, val);                                       \
-    }
-        META("name", "%s", info.name, GP_I_NAME)
-        META("uuid", "%s", info.uuid, GP_I_UUID)
-        META("pci_bus_id", "%s", info.pci_bus_id, GP_I_PCI_BUS_ID)
-        META("mem_total_bytes", "%llu", (unsigned long long)info.mem_total_bytes, GP_I_MEM_TOTAL)
-        META("max_sm_clock_mhz", "%u", info.max_sm_clock_mhz, GP_I_MAX_SM_CLOCK)
-        META("max_mem_clock_mhz", "%u", info.max_mem_clock_mhz, GP_I_MAX_MEM_CLOCK)
-        META("mem_bus_width_bits", "%u", info.mem_bus_width_bits, GP_I_MEM_BUS_WIDTH)
-        META("power_limit_w", "%.0f", info.power_limit_w, GP_I_POWER_LIMIT)
-#undef META
-    }
-}
-
-static void *sampler(void *arg)
-{
-    gp_rec_nvml *n = arg;
-    int64_t next = gp_now_ns();
-
-    describe_devices(n);
-    pthread_mutex_lock(&n->lock);
-    while (!n->stop) {
-        pthread_mutex_unlock(&n->lock);
-        sample_all(n);
-        next += n->period_ns;
-        if (next < gp_now_ns())
-            next = gp_now_ns(); /* fell behind: do not burst to catch up */
-        pthread_mutex_lock(&n->lock);
-        while (!n->stop && gp_now_ns() < next) {
-            struct timespec ts = { (time_t)(next / 1000000000), (long)(next % 1000000000) };
-            pthread_cond_timedwait(&n->cond, &n->lock, &ts); /* condvar on CLOCK_MONOTONIC */
-        }
-    }
-    pthread_mutex_unlock(&n->lock);
-    return NULL;
-}
-
 gp_rec_nvml *gp_rec_nvml_start(gp_recw *q, double hz)
 {
     gp_rec_nvml *n;
+    gp_nvml_poll_opts o = { 0 };
     char why[256];
     gp_nvml *nv = gp_nvml_open(why, sizeof why);
 
@@ -187,18 +175,16 @@ gp_rec_nvml *gp_rec_nvml_start(gp_recw *q, double hz)
         return NULL;
     }
     n->q = q;
-    n->nv = nv;
-    n->period_ns = (int64_t)(1e9 / hz);
     n->root = getpid();
-    pthread_mutex_init(&n->lock, NULL);
-    {
-        pthread_condattr_t ca;
-        pthread_condattr_init(&ca);
-        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-        pthread_cond_init(&n->cond, &ca);
-        pthread_condattr_destroy(&ca);
-    }
-    if (pthread_create(&n->thread, NULL, sampler, n) != 0) {
+    o.fast_period_ns = (int64_t)(1e9 / hz);
+    o.slow_period_ns = o.fast_period_ns > GP_REC_PCIE_PERIOD_NS ? o.fast_period_ns
+                                                                 : GP_REC_PCIE_PERIOD_NS;
+    o.max_procs = MAX_PROCS;
+    o.read_info = 1;
+    o.on_reading = on_reading;
+    o.ctx = n;
+    n->poll = gp_nvml_poll_start(nv, &o);
+    if (!n->poll) {
         gp_nvml_close(nv);
         free(n);
         return NULL;
@@ -210,13 +196,6 @@ void gp_rec_nvml_stop(gp_rec_nvml *n)
 {
     if (!n)
         return;
-    pthread_mutex_lock(&n->lock);
-    n->stop = 1;
-    pthread_cond_signal(&n->cond);
-    pthread_mutex_unlock(&n->lock);
-    pthread_join(n->thread, NULL);
-    gp_nvml_close(n->nv);
-    pthread_mutex_destroy(&n->lock);
-    pthread_cond_destroy(&n->cond);
+    gp_nvml_poll_stop(n->poll);
     free(n);
 }

@@ -67,15 +67,21 @@ static int64_t count(gp_trace *t, gp_kind k)
     return n;
 }
 
-static uint64_t dropped(gp_trace *t)
+/* Records lost; *no_ts gets how many of them are kernels CUPTI gave no
+ * timestamps. */
+static uint64_t dropped(gp_trace *t, uint64_t *no_ts)
 {
     gp_error err = { 0 };
     gp_iter *it = gp_trace_iter(t, GP_KIND_DROPPED, NULL, &err);
     gp_record r;
     uint64_t n = 0;
 
-    while (it && gp_iter_next(it, &r, &err) > 0)
+    *no_ts = 0;
+    while (it && gp_iter_next(it, &r, &err) > 0) {
         n += r.u.dropped.count;
+        if (r.u.dropped.source == GP_DROP_NO_TIMESTAMP)
+            *no_ts += r.u.dropped.count;
+    }
     gp_iter_free(it);
     return n;
 }
@@ -90,7 +96,7 @@ void gp_rec_summary(const char *path, const char *what, int64_t wall_ns, int sta
     gp_iter *it;
     gp_record r;
     int devices = 0;
-    uint64_t lost;
+    uint64_t lost, no_ts;
 
     if (!t) {
         fprintf(stderr, "gpupack record: cannot read back %s: %s\n", path, err.msg);
@@ -122,14 +128,20 @@ void gp_rec_summary(const char *path, const char *what, int64_t wall_ns, int sta
             gp_fmt_count(b, sizeof b, count(t, GP_KIND_MEMCPY)),
             gp_fmt_count(c, sizeof c, count(t, GP_KIND_MEMSET)),
             gp_fmt_count(d, sizeof d, count(t, GP_KIND_SYNC)));
-    lost = dropped(t);
+    lost = dropped(t, &no_ts);
     if (lost)
         fprintf(stderr, "  %s records lost (see gpupack info %s)\n",
                 gp_fmt_count(a, sizeof a, (int64_t)lost), path);
     else
         fprintf(stderr, "  no records lost\n");
+    if (no_ts)
+        fprintf(stderr, "  of which %s kernels came without timestamps from CUPTI (not in the "
+                "timeline)\n", gp_fmt_count(a, sizeof a, (int64_t)no_ts));
     if (stats && stats->rejected)
         fprintf(stderr, "  %" PRIu64 " malformed records rejected\n", stats->rejected);
+    if (stats && stats->rejected_values)
+        fprintf(stderr, "  %" PRIu64 " values out of bounds (clock anchors set to unknown, host "
+                "names cleaned)\n", stats->rejected_values);
     fprintf(stderr, "  trace: %s (%s); next: gpupack analyze %s\n", path,
             stat(path, &sb) == 0 ? gp_fmt_bytes(a, sizeof a, sb.st_size) : "?", path);
     gp_trace_close(t);

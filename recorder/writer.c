@@ -25,6 +25,7 @@ typedef struct event {
     pid_t pid;
     gp_batch *batch;
     int64_t t;
+    int64_t anchor_ns, anchor_err_ns; /* clock anchor when the event happened */
     uint64_t count;
     char *s1, *s2;
     size_t bytes;
@@ -68,6 +69,7 @@ struct gp_recw {
     int64_t first_ns, last_ns; /* first event handled, last commit done */
     gp_live *live_set;         /* live figures for top, or NULL (under lock) */
     gp_live *live;             /* the writer thread's copy of live_set */
+    gp_rec_hosts hosts;        /* host names and clock anchors (hosts.c) */
 };
 
 /* ---- queue ------------------------------------------------------------------ */
@@ -173,6 +175,7 @@ void gp_recw_child_started(gp_recw *q, pid_t pid, const char *cmdline, int64_t s
     e->pid = pid;
     e->s1 = strdup(cmdline ? cmdline : "");
     e->t = start_ns;
+    gp_clock_anchor(&e->anchor_ns, &e->anchor_err_ns);
     push(q, e);
 }
 
@@ -181,6 +184,7 @@ void gp_recw_child_ended(gp_recw *q, pid_t pid, int64_t end_ns, int exited, int 
     event *e = new_event(EV_CHILD_END);
     if (!e)
         return;
+    gp_clock_anchor(&e->anchor_ns, &e->anchor_err_ns);
     e->pid = pid;
     e->t = end_ns;
     e->exited = exited;
@@ -292,7 +296,9 @@ static void proc_write(gp_recw *q, const proc_entry *e)
     q->stats.records--; /* process rows are bookkeeping, not records */
 }
 
-/* A process record from a collector (hello or goodbye), strings mapped. */
+/* A process record from a collector (hello or goodbye), strings mapped and
+ * values checked. What the process says about itself wins over what the
+ * recorder filled in for its own children. */
 static void proc_from_collector(gp_recw *q, const gp_process *in)
 {
     proc_entry *e = proc_find(q, (pid_t)in->pid);
@@ -318,6 +324,14 @@ static void proc_from_collector(gp_recw *q, const gp_process *in)
         e->p.cupti_version = in->cupti_version;
     if (in->driver_version)
         e->p.driver_version = in->driver_version;
+    if (in->anchor_start_ns) {
+        e->p.anchor_start_ns = in->anchor_start_ns;
+        e->p.anchor_start_err_ns = in->anchor_start_err_ns;
+    }
+    if (in->anchor_end_ns) {
+        e->p.anchor_end_ns = in->anchor_end_ns;
+        e->p.anchor_end_err_ns = in->anchor_end_err_ns;
+    }
     if (in->end_ns && !e->ended_by_wait) {
         e->p.end_ns = in->end_ns;
         e->p.end_reason = GP_END_EXITED;
@@ -485,7 +499,9 @@ static void on_batch(gp_recw *q, const event *ev)
                 continue;
             }
             if (k == GP_KIND_PROCESS) {
-                const gp_process *p = (const gp_process *)item;
+                gp_process *p = (gp_process *)item;
+                if (!q->failed && gp_rec_hosts_check(&q->hosts, q->w, p, &q->err) != GP_OK)
+                    q->failed = 1;
                 if (p->end_ns)
                     c->goodbye = 1;
                 proc_from_collector(q, p);
@@ -569,6 +585,19 @@ static void on_local(gp_recw *q, const event *ev)
     free(ids);
 }
 
+/* This host's name in the store (the first call also writes the trace's
+ * host meta, with the event's anchor). */
+static gp_strid own_host(gp_recw *q, const event *ev)
+{
+    gp_strid id = 0;
+
+    if (!q->failed &&
+        gp_rec_hosts_own(&q->hosts, q->w, ev->anchor_ns, ev->anchor_err_ns, &id, &q->err) != GP_OK)
+        q->failed = 1;
+    return id;
+}
+
+/* The job's processes the recorder started run on its host, on its clock. */
 static void on_child_start(gp_recw *q, const event *ev)
 {
     proc_entry *e = proc_add(q, ev->pid, ev->t);
@@ -577,6 +606,9 @@ static void on_child_start(gp_recw *q, const event *ev)
         return;
     e->p.ppid = 0;
     e->p.cmdline = intern(q, ev->s1, strlen(ev->s1));
+    e->p.hostname = own_host(q, ev);
+    e->p.anchor_start_ns = ev->anchor_ns;
+    e->p.anchor_start_err_ns = ev->anchor_err_ns;
     proc_write(q, e);
 }
 
@@ -592,6 +624,12 @@ static void on_child_end(gp_recw *q, const event *ev)
     e->p.end_reason = ev->exited ? GP_END_EXITED : GP_END_SIGNALED;
     e->p.exit_status = ev->exited ? ev->code : 0;
     e->p.signal = ev->exited ? 0 : ev->code;
+    if (!e->p.hostname)
+        e->p.hostname = own_host(q, ev);
+    if (!e->p.anchor_end_ns) {
+        e->p.anchor_end_ns = ev->anchor_ns;
+        e->p.anchor_end_err_ns = ev->anchor_err_ns;
+    }
     e->ended_by_wait = e->closed = 1;
     proc_write(q, e);
 }
@@ -685,6 +723,7 @@ gp_recw *gp_recw_start(gp_writer *w, size_t max_queue_bytes)
     pthread_cond_init(&q->cond, NULL);
     q->w = w;
     q->max_bytes = max_queue_bytes;
+    gp_rec_hosts_init(&q->hosts);
     pthread_once(&layouts_once, init_layouts);
     if (pthread_create(&q->thread, NULL, writer_thread, q) != 0) {
         free(q);
@@ -705,6 +744,9 @@ gp_status gp_recw_finish(gp_recw *q, gp_recw_stats *stats, gp_error *err)
     int64_t t_close = gp_now_ns();
 
     q->stats.ingest_ns = q->last_ns - q->first_ns;
+    q->stats.rejected_values = q->hosts.rejected;
+    if (!q->failed && gp_rec_hosts_finish(&q->hosts, q->w, &q->err) != GP_OK)
+        q->failed = 1;
     if (q->failed) {
         *err = q->err;
         st = q->err.code ? q->err.code : GP_ERR_IO;

@@ -7,6 +7,9 @@
  * connection defined (within the wire window), and carry sane times;
  * records that fail are dropped and counted as GP_DROP_REJECTED, so a
  * malicious or broken peer can damage neither the trace nor the recorder.
+ * In process records, host names are cleaned and bounded (gp_fmt_host) and
+ * clock anchors out of bounds (gp_anchor_ok) stored as unknown; both are
+ * counted in gp_recw_stats.rejected_values.
  *
  * The queue is bounded in bytes: gp_recw_full() tells the socket loop to
  * stop reading (backpressure) until the writer catches up.
@@ -38,7 +41,11 @@ void gp_recw_conn_closed(gp_recw *q, int conn, int64_t end_ns);
 /* Records made by the recorder itself (NVML samples, ...), strings by text:
  * string fields of the records index into texts (1-based; 0 none). */
 void gp_recw_local(gp_recw *q, gp_batch *b);
-/* The job's direct child: spawned, and later its exit. */
+/* The job's direct child: spawned, and later its exit. Its process row gets
+ * this host's name and the clock anchors taken by these calls (a collector
+ * in the child may then replace them with its own). The first child also
+ * sets the trace's `host` and `anchor_start_*` meta, and gp_recw_finish then
+ * its `anchor_end_*`: the recorder's own clock (docs/trace-format.md). */
 void gp_recw_child_started(gp_recw *q, pid_t pid, const char *cmdline, int64_t start_ns);
 void gp_recw_child_ended(gp_recw *q, pid_t pid, int64_t end_ns, int exited, int code);
 void gp_recw_meta(gp_recw *q, const char *key, const char *value);
@@ -48,6 +55,10 @@ int gp_recw_full(gp_recw *q);
 
 typedef struct gp_recw_stats {
     uint64_t records, rejected, batches;
+    /* Values out of bounds in records that were kept: clock anchors stored
+     * as unknown, host names cleaned or cut (also the trace's meta
+     * `rejected_values`). */
+    uint64_t rejected_values;
     int processes;
     int64_t ingest_ns;  /* from the first event handled to the last commit */
     int64_t finish_ns;  /* closing the trace: indexes, checkpoint */

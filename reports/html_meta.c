@@ -96,6 +96,10 @@ void gp_html_metadata(gp_rctx *c)
                 gp_fmt_ns(b[3], sizeof b[3], r->launches.delay_p99_ns),
                 gp_fmt_count(b[4], sizeof b[4], r->launches.short_kernels),
                 gp_fmt_count(b[5], sizeof b[5], (int64_t)r->dropped_records));
+        if (r->kernels_no_ts)
+            fprintf(f, "<tr><td colspan=7>%s kernels of rank %d came without timestamps from "
+                    "CUPTI and are not in the timeline</td></tr>\n",
+                    gp_fmt_count(b[6], sizeof b[6], (int64_t)r->kernels_no_ts), r->rank);
     }
     fprintf(f, "</table>\n</section>\n");
 }

@@ -53,9 +53,9 @@ static void summary(gp_jsonw *w, const gp_report_summary *s)
     gp_jsonw_end(w);
     gp_rjson_int_or_null(w, "step_ns", s->step_ns);
     gp_rjson_ints(w, (const char *const[]){ "steps", "kernels", "copies", "memsets", "devices",
-                                            "top_recoverable_ns" },
+                                            "top_recoverable_ns", "kernels_without_timestamps" },
                   (const int64_t[]){ s->steps, s->kernels, s->copies, s->memsets, s->devices,
-                                     s->recoverable_ns }, 6);
+                                     s->recoverable_ns, s->kernels_no_ts }, 7);
     gp_jsonw_end(w);
 }
 

@@ -11,6 +11,7 @@ void gp_report_summarize(const gp_analysis *a, gp_report_summary *s)
     s->top_cause = -1;
     for (size_t i = 0; i < a->n_ranks; i++) {
         const gp_rank_result *r = &a->ranks[i];
+        s->kernels_no_ts += (int64_t)r->kernels_no_ts;
         for (size_t k = 0; k < r->n_devices; k++) {
             const gp_device_result *d = &r->devices[k];
             s->span_ns += d->last_ns - d->first_ns;

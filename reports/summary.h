@@ -19,6 +19,7 @@ typedef struct gp_report_summary {
     int64_t kernels, copies, memsets;
     int devices;            /* (rank, device) pairs */
     int64_t recoverable_ns; /* the largest single finding's estimate */
+    int64_t kernels_no_ts;  /* kernels CUPTI gave no timestamps (not in the timeline) */
 } gp_report_summary;
 
 void gp_report_summarize(const gp_analysis *a, gp_report_summary *s);

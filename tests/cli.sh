@@ -36,7 +36,7 @@ like "$out" "--slo-p99" "pack usage lists --slo-p99"
 run gpupack version
 is "$rc" 0 "version exits 0"
 like "$out" "gpupack " "version printed"
-like "$out" "trace format 1" "trace format printed"
+like "$out" "trace format 2" "trace format printed"
 run gpupack --version
 is "$rc" 0 "--version works too"
 
@@ -57,6 +57,55 @@ like "$out" "kernel 1,000" "kernel count"
 # first start 0, last end 2000*999+1000 ns = 1.999 ms, shown to 3 digits
 like "$out" "GPU span    2.00 ms" "span from first start to last end"
 like "$out" "lost        5 records: cupti 5" "dropped records counted by source"
+
+# Hosts and clock anchors (docs/trace-format.md, Clocks and hosts): a host
+# name with control characters shows them as '?'; the anchor as seconds.ns
+# with its error; the drift is end - start (+1000 ns here).
+cp "$T/ok.gpupack" "$T/hosts.gpupack"
+python3 - "$T/hosts.gpupack" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("insert into strings(text) values (?)", ("gpu\x1b[31m\nnode-7",))
+sid = db.execute("select max(id) from strings").fetchone()[0]
+db.execute("update process set hostname = ?, anchor_start_ns = 1700000000123456789, "
+           "anchor_start_err_ns = 25, anchor_end_ns = 1700000000123457789, anchor_end_err_ns = 31",
+           (sid,))
+db.execute("insert into meta values ('host', 'rec\x07host'), "
+           "('anchor_start_ns', '1700000000000000007'), ('anchor_start_err_ns', '40'), "
+           "('anchor_end_ns', '1699999999998000007'), ('anchor_end_err_ns', '40'), "
+           "('rejected_values', '3')")
+db.commit()
+PY
+run gpupack info "$T/hosts.gpupack"
+is "$rc" 0 "info on a trace with hosts and anchors: exit 0"
+like "$out" "host gpu?[31m?node-7  anchor 1700000000.123456789 s +/- 25 ns  drift +1.00 us" \
+     "each process's host (control characters as ?), start anchor and drift to its end anchor"
+like "$out" "recorder    host rec?host  anchor 1700000000.000000007 s +/- 40 ns  drift -2.00 ms" \
+     "the recorder's host and anchors, a negative drift (a wall clock stepped back)"
+like "$out" "rejected    3 values out of bounds" "values the recorder rejected"
+python3 - "$T/hosts.gpupack" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("update process set anchor_start_ns = -1, anchor_end_ns = 0, anchor_end_err_ns = 0")
+db.commit()
+PY
+run gpupack info "$T/hosts.gpupack"
+like "$out" "anchor invalid  drift unknown" "an anchor out of bounds in a trace shows as invalid"
+# A trace of schema version 1 (no anchor columns) still opens.
+cp "$T/ok.gpupack" "$T/v1.gpupack"
+python3 - "$T/v1.gpupack" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for c in ("anchor_start_ns", "anchor_start_err_ns", "anchor_end_ns", "anchor_end_err_ns"):
+    db.execute("alter table process drop column " + c)
+db.execute("pragma user_version = 1")
+db.commit()
+PY
+run gpupack info "$T/v1.gpupack"
+is "$rc" 0 "info on a version 1 trace: exit 0"
+like "$out" "gpupack trace v1" "says its version"
+like "$out" "python train.py (exit 0)" "its process"
+like "$out" "host unknown  anchor unknown  drift unknown" "with unknown host and anchors"
 
 "$MKTRACE" "$T/cut.gpupack" --kernels 10 --incomplete
 run gpupack info "$T/cut.gpupack"

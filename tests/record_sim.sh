@@ -20,9 +20,58 @@ q() { python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys
 # field LINE NAME: NAME=value from a program's summary line.
 field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; }
 
+# anchor_bounds: "LO HI" with LO <= CLOCK_REALTIME - CLOCK_MONOTONIC <= HI now,
+# measured by Python (realtime read between two monotonic reads), not gpupack.
+anchor_bounds() { python3 -c 'import time
+m1 = time.clock_gettime_ns(time.CLOCK_MONOTONIC); r = time.time_ns()
+m2 = time.clock_gettime_ns(time.CLOCK_MONOTONIC); print(r - m2, r - m1)'; }
+# anchors_within TRACE WHERE LO0 HI0 LO1 HI1: every process row matching WHERE
+# has host = this host and start/end anchors within the bounds measured before
+# and after the run, give or take each anchor's stated error (the anchor moves
+# only when the wall clock is stepped, so both ends bound it). Prints "ok" or why not.
+anchors_within() { python3 - "$@" <<'PY'
+import socket, sqlite3, sys
+path, where, lo0, hi0, lo1, hi1 = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
+lo, hi = min(lo0, lo1), max(hi0, hi1)
+db = sqlite3.connect(path)
+rows = db.execute("select p.pid, s.text, anchor_start_ns, anchor_start_err_ns, anchor_end_ns, "
+                  "anchor_end_err_ns from process p left join strings s on s.id = p.hostname "
+                  "where " + where).fetchall()
+bad = [] if rows else ["no process"]
+for pid, host, a0, e0, a1, e1 in rows:
+    if host != socket.gethostname():
+        bad.append("pid %d: host %r" % (pid, host))
+    for a, e in ((a0, e0), (a1, e1)):
+        if not (0 <= e < 10**9 and a and lo - e <= a <= hi + e):
+            bad.append("pid %d: anchor %d +/- %d not in [%d, %d]" % (pid, a, e, lo, hi))
+print("ok" if not bad else "; ".join(bad))
+PY
+}
+
 # --- what the program did is what the trace holds -------------------------------
+read -r lo0 hi0 < <(anchor_bounds)
 run gpupack record -o basic.gpupack -- "$PROGS/sim_basic"
 is "$rc" 0 "sim_basic recorded"
+read -r lo1 hi1 < <(anchor_bounds)
+is "$(anchors_within basic.gpupack 1 $lo0 $hi0 $lo1 $hi1)" ok \
+   "its process: this host's name, start and end anchors within the bounds measured around the run"
+is "$(q basic.gpupack 'select count(*) from process where collector_version and anchor_end_ns')" 1 \
+   "the process's collector said its own end anchor (goodbye)"
+me=$(python3 -c 'import socket; print(socket.gethostname())')
+is "$(q basic.gpupack "select value from meta where key = 'host'")" "$me" \
+   "the trace's meta names the recorder's host"
+is "$(python3 - basic.gpupack $lo0 $hi0 $lo1 $hi1 <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+lo, hi = min(int(sys.argv[2]), int(sys.argv[4])), max(int(sys.argv[3]), int(sys.argv[5]))
+m = dict(db.execute("select key, value from meta where key like 'anchor_%'").fetchall())
+def within(k):
+    a, e = int(m[k + "_ns"]), int(m[k + "_err_ns"])
+    return lo - e <= a <= hi + e
+ok = len(m) == 4 and within("anchor_start") and within("anchor_end")
+print("ok" if ok else m)
+PY
+)" ok "the recorder's own start and end anchors are in the trace's meta, within the bounds"
 line=$(printf '%s\n' "$err" | grep '^sim_basic:')
 is "$(q basic.gpupack 'select count(*) from kernel')" "$(field "$line" kernels)" "kernels match the program"
 is "$(q basic.gpupack 'select count(*) from memcpy')" "$(field "$line" memcpy)" "copies match"
@@ -70,8 +119,12 @@ is "$(q fork.gpupack 'select count(distinct pid) from kernel')" 2 "parent and ch
 is "$(q fork.gpupack 'select count(*) from kernel')" 6 "3 kernels each"
 is "$(q fork.gpupack 'select count(*) from process')" 2 "two processes in the trace"
 
+read -r lo0 hi0 < <(anchor_bounds)
 run gpupack record -o script.gpupack -- sh -c "echo starting; '$PROGS/sim_basic'; echo done"
 is "$rc" 0 "a shell script that starts a CUDA program"
+read -r lo1 hi1 < <(anchor_bounds)
+is "$(anchors_within script.gpupack 1 $lo0 $hi0 $lo1 $hi1)" ok \
+   "both processes, the shell without a collector too, have this host and anchors within bounds"
 is "$(q script.gpupack 'select count(*) from kernel')" 10 "the child's kernels are recorded"
 is "$(q script.gpupack 'select count(*) from process')" 2 "the shell and its child are both processes of the job"
 [ "$(q script.gpupack 'select count(*) from process')" = 2 ] ||
@@ -185,11 +238,15 @@ fi
 
 # Without a recorder at all, a process spools (what CUDA_INJECTION64_PATH alone gives).
 mkdir alone
+read -r lo0 hi0 < <(anchor_bounds)
 run env -u GPUPACK_SOCKET CUDA_INJECTION64_PATH="$GP_BUILDDIR/collector/.libs/libgpupack_collector.so" \
     GPUPACK_SPOOL_DIR="$T/alone" "$PROGS/sim_basic"
 is "$rc" 0 "injected without a recorder: the program runs"
 ok "$(ls alone/*.gpspool >/dev/null 2>&1; echo $?)" "and leaves a spool file"
 run gpupack import alone/*.gpspool -o alone.gpupack
 is "$(q alone.gpupack 'select count(*) from kernel')" 10 "the spool holds all 10 kernels"
+read -r lo1 hi1 < <(anchor_bounds)
+is "$(anchors_within alone.gpupack 1 $lo0 $hi0 $lo1 $hi1)" ok \
+   "and its process's host and start and end anchors, within the bounds measured around it"
 
 done_testing

@@ -3,8 +3,14 @@
  *
  *     tui_gpus G;
  *     if (tui_gpus_open(&G) < 0) printf("no GPU readings: %s\n", G.why);
- *     tui_gpus_sample(&G);   // every refresh: about 12 NVML calls per GPU
+ *     tui_gpus_sample(&G);   // every refresh: copies the newest readings, no NVML call
  *     tui_gpus_close(&G);
+ *
+ * The GPUs are read on threads of their own (gpumon/poller.h): 4 times a
+ * second, PCIe once a second, so a refresh never waits on NVML (PCIe calls
+ * block ~40 ms a GPU; a hung GPU shows its last reading). Open reads each
+ * GPU's facts and waits up to 200 ms for the first readings; close takes at
+ * most about a second.
  *
  * Without NVML (no driver, GPUPACK_NVML_PATH wrong) open fails with why
  * set; the dashboard says so and still shows jobs. */
@@ -29,8 +35,13 @@ typedef struct tui_gpu {
     char err[128];          /* why the last sample failed */
 } tui_gpu;
 
+struct gp_nvml_poll;
+struct tui_gpus_feed;
+
 typedef struct tui_gpus {
-    gp_nvml *nv;            /* NULL: no NVML */
+    gp_nvml *nv;            /* NULL: no NVML; owned by poll once open */
+    struct gp_nvml_poll *poll;
+    struct tui_gpus_feed *feed; /* the newest readings, shared with poll's threads */
     int n;
     tui_gpu g[TUI_MAX_GPUS];
     char why[256];

@@ -43,6 +43,7 @@ gp_analysis *gp_analyze(const gp_job *job, const gp_analyze_opts *opts)
         rr->rank = r->rank;
         memcpy(rr->label, r->label, sizeof rr->label);
         rr->dropped_records = r->dropped_records;
+        rr->kernels_no_ts = r->kernels_no_ts;
         if (gp_hta_breakdown(job, r, opts, steps, &rr->hta) < 0 ||
             gp_gaps_analyze(job, r, rr) < 0 || gp_kernels_analyze(job, r, rr) < 0 ||
             gp_steps_analyze(job, r, rr) < 0)

@@ -136,6 +136,7 @@ typedef struct gp_rank_result {
     gp_strid step_name;            /* the range name steps were found by, 0 none */
     int64_t step_p50_ns;
     uint64_t dropped_records;
+    uint64_t kernels_no_ts;        /* of those, kernels CUPTI gave no timestamps */
 } gp_rank_result;
 
 /* ---- findings ---- */

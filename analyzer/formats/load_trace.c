@@ -364,11 +364,13 @@ static int on_metric(loader *L, const gp_record *r)
 static int on_dropped(loader *L, const gp_record *r)
 {
     struct proc *p = proc_of(L, r->u.dropped.pid);
+    gp_rank *rk = p && p->rank ? p->rank : L->n_procs ? L->procs[0].rank : NULL;
 
-    if (p && p->rank)
-        p->rank->dropped_records += r->u.dropped.count;
-    else if (L->n_procs && L->procs[0].rank)
-        L->procs[0].rank->dropped_records += r->u.dropped.count;
+    if (!rk)
+        return 0;
+    rk->dropped_records += r->u.dropped.count;
+    if (r->u.dropped.source == GP_DROP_NO_TIMESTAMP)
+        rk->kernels_no_ts += r->u.dropped.count;
     return 0;
 }
 

@@ -186,6 +186,7 @@ typedef struct gp_rank {
     int hta_rounding;         /* HTA would round this input's times (docs/hta-semantics.md 2.1) */
     int64_t job_start_ns, job_end_ns; /* the process's life when known, else 0 */
     uint64_t dropped_records; /* what the trace says was lost */
+    uint64_t kernels_no_ts;   /* of which kernels CUPTI gave no timestamps */
 } gp_rank;
 
 typedef struct gp_job gp_job;

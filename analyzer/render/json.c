@@ -139,6 +139,7 @@ static void rank(gp_jsonw *w, const gp_analysis *a, size_t i, const gp_render_op
     kv_str(w, "label", r->label);
     kv_int(w, "span_ns", r->span_ns);
     kv_int(w, "dropped_records", (int64_t)r->dropped_records);
+    kv_int(w, "kernels_without_timestamps", (int64_t)r->kernels_no_ts);
     hta(w, &r->hta);
     gp_jsonw_key(w, "devices");
     gp_jsonw_arr(w);

@@ -97,6 +97,10 @@ static void rank_section(const out *o, const gp_analysis *a, const gp_rank_resul
     if (r->dropped_records)
         fprintf(o->f, "  %sThe trace lost %s records; numbers may be low.%s\n", c(o, C_WARN),
                 gp_fmt_count(n1, sizeof n1, (int64_t)r->dropped_records), c(o, C_RESET));
+    if (r->kernels_no_ts)
+        fprintf(o->f, "  %s%s kernels came without timestamps from CUPTI and are not in the "
+                "timeline; busy time may be low.%s\n", c(o, C_WARN),
+                gp_fmt_count(n1, sizeof n1, (int64_t)r->kernels_no_ts), c(o, C_RESET));
     if (r->n_kernels) {
         int64_t total = 0;
         for (size_t i = 0; i < r->n_kernels; i++)

@@ -63,12 +63,152 @@ static void *put(size_t size)
     return p;
 }
 
+/* Times on another clock: the session's converter, here a fixed offset. */
+static int64_t minus_1ms(void *ud, uint64_t ts)
+{
+    (void)ud;
+    return ts ? (int64_t)ts - 1000000 : 0;
+}
+
+/* CUPTI 12.x writes the older record versions. Each is built as that
+ * struct (the layout a 12.x library writes) and decoded on its own; the
+ * expected values are the ones stored. The times also go through a clock
+ * converter, as in the session's offset mode. */
+static void test_cupti12(void)
+{
+    gp_decode_env env = { NULL, intern, api_name, emit, dropped, minus_1ms };
+    gp_decoder *d;
+    size_t n;
+
+    out = gp_batch_new();
+    d = gp_decoder_new(&env);
+    {
+        CUpti_ActivityKernel9 k;
+        memset(&k, 0, sizeof k);
+        k.kind = CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL;
+        k.start = 5000000;
+        k.end = 5250000;
+        k.deviceId = 2;
+        k.contextId = 4;
+        k.streamId = 21;
+        k.correlationId = 31;
+        k.name = "volta_sgemm_64x64_nn";
+        k.gridX = 80;
+        k.blockX = 128;
+        k.registersPerThread = 96;
+        k.dynamicSharedMemory = 8192;
+        k.queued = 4900000;
+        k.submitted = 4950000;
+        gp_decode(d, (const CUpti_Activity *)&k);
+    }
+    {
+        CUpti_ActivityMemcpy5 m;
+        memset(&m, 0, sizeof m);
+        m.kind = CUPTI_ACTIVITY_KIND_MEMCPY;
+        m.copyKind = CUPTI_ACTIVITY_MEMCPY_KIND_DTOH;
+        m.srcKind = CUPTI_ACTIVITY_MEMORY_KIND_DEVICE;
+        m.dstKind = CUPTI_ACTIVITY_MEMORY_KIND_PINNED;
+        m.bytes = 4096;
+        m.start = 6000000;
+        m.end = 6010000;
+        m.deviceId = 2;
+        m.streamId = 21;
+        m.correlationId = 32;
+        gp_decode(d, (const CUpti_Activity *)&m);
+    }
+    {
+        CUpti_ActivityMemcpyPtoP3 m;
+        memset(&m, 0, sizeof m);
+        m.kind = CUPTI_ACTIVITY_KIND_MEMCPY2;
+        m.copyKind = CUPTI_ACTIVITY_MEMCPY_KIND_PTOP;
+        m.bytes = 1 << 16;
+        m.start = 6100000;
+        m.end = 6110000;
+        m.srcDeviceId = 2;
+        m.dstDeviceId = 3;
+        m.correlationId = 33;
+        gp_decode(d, (const CUpti_Activity *)&m);
+    }
+    {
+        CUpti_ActivityMemset3 m;
+        memset(&m, 0, sizeof m);
+        m.kind = CUPTI_ACTIVITY_KIND_MEMSET;
+        m.value = 7;
+        m.bytes = 512;
+        m.start = 6200000;
+        m.end = 6201000;
+        m.correlationId = 34;
+        gp_decode(d, (const CUpti_Activity *)&m);
+    }
+    {
+        CUpti_ActivitySynchronization s;
+        memset(&s, 0, sizeof s);
+        s.kind = CUPTI_ACTIVITY_KIND_SYNCHRONIZATION;
+        s.type = CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_STREAM_SYNCHRONIZE;
+        s.start = 6300000;
+        s.end = 6400000;
+        s.correlationId = 35;
+        s.contextId = 4;
+        s.streamId = 21;
+        s.cudaEventId = CUPTI_SYNCHRONIZATION_INVALID_VALUE;
+        gp_decode(d, (const CUpti_Activity *)&s);
+    }
+    {
+        CUpti_ActivityOverhead2 v;
+        memset(&v, 0, sizeof v);
+        v.kind = CUPTI_ACTIVITY_KIND_OVERHEAD;
+        v.overheadKind = CUPTI_ACTIVITY_OVERHEAD_CUPTI_BUFFER_FLUSH;
+        v.objectKind = CUPTI_ACTIVITY_OBJECT_THREAD;
+        v.objectId.pt.processId = 77;
+        v.objectId.pt.threadId = 78;
+        v.start = 6500000;
+        v.end = 6600000;
+        gp_decode(d, (const CUpti_Activity *)&v);
+    }
+    {
+        const gp_kernel *k = gp_batch_items(out, GP_KIND_KERNEL, &n);
+        ok(n == 1 && k->start_ns == 4000000 && k->end_ns == 4250000 && k->queued_ns == 3900000 &&
+           k->submitted_ns == 3950000, "CUPTI 12 Kernel9: times through the clock converter");
+        ok(n == 1 && k->device == 2 && k->context == 4 && k->stream == 21 && k->correlation == 31 &&
+           k->grid_x == 80 && k->block_x == 128 && k->registers == 96 &&
+           k->dynamic_smem_bytes == 8192, "CUPTI 12 Kernel9: ids and launch shape");
+        is_str(n ? str(k->name) : "", "volta_sgemm_64x64_nn", "CUPTI 12 Kernel9: name");
+    }
+    {
+        const gp_memcpy *m = gp_batch_items(out, GP_KIND_MEMCPY, &n);
+        ok(n == 2 && m[0].copy_kind == GP_COPY_DTOH && m[0].bytes == 4096 && m[0].start_ns == 5000000 &&
+           m[0].end_ns == 5010000 && m[0].correlation == 32 && m[0].stream == 21,
+           "CUPTI 12 Memcpy5");
+        ok(n == 2 && m[1].src_device == 2 && m[1].dst_device == 3 && m[1].bytes == 1 << 16 &&
+           m[1].correlation == 33 && m[1].start_ns == 5100000, "CUPTI 12 MemcpyPtoP3");
+    }
+    {
+        const gp_memset *m = gp_batch_items(out, GP_KIND_MEMSET, &n);
+        ok(n == 1 && m->value == 7 && m->bytes == 512 && m->correlation == 34 &&
+           m->start_ns == 5200000, "CUPTI 12 Memset3");
+    }
+    {
+        const gp_sync *s = gp_batch_items(out, GP_KIND_SYNC, &n);
+        ok(n == 1 && s->type == GP_SYNC_STREAM && s->stream == 21 && s->context == 4 &&
+           s->correlation == 35 && s->start_ns == 5300000 && s->end_ns == 5400000,
+           "CUPTI 12 Synchronization (version 1)");
+    }
+    {
+        const gp_overhead *v = gp_batch_items(out, GP_KIND_OVERHEAD, &n);
+        ok(n == 1 && v->pid == 77 && v->tid == 78 && v->start_ns == 5500000 &&
+           v->end_ns == 5600000, "CUPTI 12 Overhead2");
+    }
+    is_int(gp_decoder_ops_recorded(d), 4, "CUPTI 12: kernel, two copies and a memset recorded");
+    gp_decoder_free(d);
+    gp_batch_free(out);
+}
+
 int main(void)
 {
     char path[600];
     void *lib;
     CUptiResult (*next)(uint8_t *, size_t, CUpti_Activity **);
-    gp_decode_env env = { NULL, intern, api_name, emit, dropped };
+    gp_decode_env env = { NULL, intern, api_name, emit, dropped, NULL };
     gp_decoder *d;
     CUpti_Activity *rec = NULL;
     int walked = 0;
@@ -304,10 +444,12 @@ int main(void)
         const gp_extcorr *e = gp_batch_items(out, GP_KIND_EXTCORR, &n);
         ok(n == 1 && e->correlation == 7 && e->ext_id == 123456789, "external correlation");
     }
-    is_int(gp_decoder_ops_recorded(d), 3, "ops recorded: kernel, memcpy, memset (not graph)");
-
+    is_int(gp_decoder_ops_recorded(d), 4,
+           "ops recorded: kernel, memcpy, memset, and the kernel without timestamps (not graph)");
     gp_decoder_free(d);
     gp_batch_free(out);
+
+    test_cupti12();
     for (int i = 0; i < nstrs; i++)
         free((void *)strs[i]);
     return done_testing();

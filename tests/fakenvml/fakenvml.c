@@ -20,8 +20,32 @@
  *   FAKENVML_NO=a,b,...  these return NOT_SUPPORTED (3): util mem power temp
  *                        clocks pcie procs procutil name uuid pci maxclocks
  *                        buswidth powerlimit cc tensor (the GPM tensor metric)
+ *   FAKENVML_LATENCY=0   answer at once (default: the latencies below)
+ *   FAKENVML_HANG=N:MS   device N hangs: each of its calls takes MS ms more, but
+ *                        name, UUID, PCI, max clocks, bus width, power limit, cc
+ *   FAKENVML_SERIAL=1    calls wait for each other (one lock over every call's
+ *                        latency), as a driver that serializes all calls would
  * and at every call:
  *   FAKENVML_TIME=secs   the time t of the formulas (default: CLOCK_MONOTONIC)
+ *
+ * Latencies: a call sleeps on the calling thread before it answers, as NVML
+ * blocks in the driver; other threads' calls go on meanwhile (unless
+ * FAKENVML_SERIAL). Per successful call (NOT_SUPPORTED, GPU_IS_LOST: at once):
+ *   PcieThroughput            20 ms: NVML's documentation, "This function is querying
+ *                             a byte counter over a 20ms interval and thus is the
+ *                             PCIe throughput over that interval" (nvml.h, API 13)
+ *   utilization, memory,      0.4 ms, an ESTIMATE (NVML documents no cost): a public
+ *   power, clock, temperature nvmlDeviceGetPowerUsage loop from Python on a Tesla
+ *   and the facts             K40m made ~2,700 calls a second (gpustat issue #76)
+ *   running processes, process
+ *   utilization (each try),   1 ms, ESTIMATES (no public figure found): they copy a
+ *   GpmSampleGet              list or a block of counters out of the driver
+ *   GpmMetricsGet, System*,   0, not modelled (GpmMetricsGet computes from two
+ *   handles, init, shutdown   samples the caller holds)
+ * So gpumon's fast reading of a device (utilization, memory, power, 2 clocks,
+ * temperature, GPM, processes) costs ~5.4 ms and its 2 PCIe calls 40 ms.
+ * Whether the real driver blocks the whole 20 ms, and whether it lets calls
+ * for different GPUs overlap, is unverified; FAKENVML_SERIAL plays the worse.
  *
  * Readings of device i at time t (seconds), s = sin(t + i), c = cos(t + i):
  *   utilization gpu    lround(50 + 40 s) %      memory lround(30 + 20 c) %
@@ -44,11 +68,15 @@
  * bits, compute capability 9.0, driver "fakenvml-580.00", NVML "13.fakenvml",
  * CUDA 13000.
  * Versioned structs must carry the right version, or INVALID_ARGUMENT.
- * Not thread-safe (tests call it from one thread).
+ * Thread-safe as NVML is: calls may come from several threads at once (the
+ * configuration is written only by nvmlInit, which callers make before
+ * they start threads).
  */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,8 +119,16 @@ typedef struct fake_pid {
     int gpu;
 } fake_pid;
 
+/* What a call costs (the table in the header comment). */
+enum cost_kind { C_FACT, C_QUERY, C_PCIE, C_PROCS, C_PROCUTIL, C_GPM };
+static const long cost_us[] = { 400, 400, 20000, 1000, 1000, 1000 };
+
 static struct {
     int inits; /* nvmlInit calls not yet shut down */
+    int latency;       /* 0: answer at once */
+    int hang_gpu;      /* -1 none */
+    long hang_ms;
+    int serial;
     int ngpus;
     char name[NVML_DEVICE_NAME_V2_BUFFER_SIZE];
     int gpm;
@@ -103,6 +139,8 @@ static struct {
 } cfg;
 
 static struct nvmlDevice_st devices[FAKE_MAX_GPUS];
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;   /* cfg writes, inits */
+static pthread_mutex_t serial_lock = PTHREAD_MUTEX_INITIALIZER; /* FAKENVML_SERIAL */
 
 static int env_int(const char *name, int dflt)
 {
@@ -158,6 +196,19 @@ static void configure(void)
     cfg.lost = getenv("FAKENVML_LOST") ? env_int("FAKENVML_LOST", -1) : -1;
     cfg.no = parse_no(getenv("FAKENVML_NO"));
     parse_pids(getenv("FAKENVML_PIDS"));
+    cfg.latency = env_int("FAKENVML_LATENCY", 1) != 0;
+    cfg.serial = env_int("FAKENVML_SERIAL", 0) != 0;
+    cfg.hang_gpu = -1;
+    cfg.hang_ms = 0;
+    {
+        const char *h = getenv("FAKENVML_HANG");
+        int gpu;
+        long ms;
+        if (h && sscanf(h, "%d:%ld", &gpu, &ms) == 2 && gpu >= 0 && ms > 0) {
+            cfg.hang_gpu = gpu;
+            cfg.hang_ms = ms;
+        }
+    }
     for (int i = 0; i < FAKE_MAX_GPUS; i++)
         devices[i].index = i;
 }
@@ -185,13 +236,41 @@ static nvmlReturn_t device(nvmlDevice_t d, int *i)
     return d->index == cfg.lost ? NVML_ERROR_GPU_IS_LOST : NVML_SUCCESS;
 }
 
-/* device() plus "this feature is switched off". */
-static nvmlReturn_t feature(nvmlDevice_t d, int *i, unsigned no)
+static void sleep_us(long us)
+{
+    struct timespec ts = { us / 1000000, (us % 1000000) * 1000L };
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Blocks the calling thread for what a call of this kind costs on device i
+ * (the hang included: facts excepted). */
+static void cost(enum cost_kind kind, int i)
+{
+    long us = cfg.latency ? cost_us[kind] : 0;
+
+    if (i == cfg.hang_gpu && kind != C_FACT)
+        us += cfg.hang_ms * 1000;
+    if (us <= 0)
+        return;
+    if (cfg.serial)
+        pthread_mutex_lock(&serial_lock);
+    sleep_us(us);
+    if (cfg.serial)
+        pthread_mutex_unlock(&serial_lock);
+}
+
+/* device() plus "this feature is switched off", then the call's cost. */
+static nvmlReturn_t feature(nvmlDevice_t d, int *i, unsigned no, enum cost_kind kind)
 {
     nvmlReturn_t rc = device(d, i);
     if (rc != NVML_SUCCESS)
         return rc;
-    return cfg.no & no ? NVML_ERROR_NOT_SUPPORTED : NVML_SUCCESS;
+    if (cfg.no & no)
+        return NVML_ERROR_NOT_SUPPORTED;
+    cost(kind, *i);
+    return NVML_SUCCESS;
 }
 
 static nvmlReturn_t copy_out(char *dst, unsigned length, const char *src)
@@ -231,8 +310,10 @@ nvmlReturn_t nvmlInit_v2(void)
         return NVML_ERROR_DRIVER_NOT_LOADED;
     if (fail && strcmp(fail, "noperm") == 0)
         return NVML_ERROR_NO_PERMISSION;
+    pthread_mutex_lock(&init_lock);
     configure();
     cfg.inits++;
+    pthread_mutex_unlock(&init_lock);
     return NVML_SUCCESS;
 }
 #endif
@@ -243,17 +324,24 @@ nvmlReturn_t nvmlInit(void)
 
     if (fail && strcmp(fail, "init") == 0)
         return NVML_ERROR_DRIVER_NOT_LOADED;
+    pthread_mutex_lock(&init_lock);
     configure();
     cfg.inits++;
+    pthread_mutex_unlock(&init_lock);
     return NVML_SUCCESS;
 }
 
 nvmlReturn_t nvmlShutdown(void)
 {
+    nvmlReturn_t rc = NVML_SUCCESS;
+
+    pthread_mutex_lock(&init_lock);
     if (!cfg.inits)
-        return NVML_ERROR_UNINITIALIZED;
-    cfg.inits--;
-    return NVML_SUCCESS;
+        rc = NVML_ERROR_UNINITIALIZED;
+    else
+        cfg.inits--;
+    pthread_mutex_unlock(&init_lock);
+    return rc;
 }
 
 nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length)
@@ -318,7 +406,7 @@ nvmlReturn_t nvmlDeviceGetHandleByIndex(unsigned int index, nvmlDevice_t *d)
 nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t d, char *name, unsigned int length)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_NAME);
+    nvmlReturn_t rc = feature(d, &i, NO_NAME, C_FACT);
     return rc ? rc : copy_out(name, length, cfg.name);
 }
 
@@ -326,7 +414,7 @@ nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t d, char *uuid, unsigned int length)
 {
     char buf[64];
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_UUID);
+    nvmlReturn_t rc = feature(d, &i, NO_UUID, C_FACT);
 
     if (rc)
         return rc;
@@ -337,7 +425,7 @@ nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t d, char *uuid, unsigned int length)
 nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *pci)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_PCI);
+    nvmlReturn_t rc = feature(d, &i, NO_PCI, C_FACT);
 
     if (rc)
         return rc;
@@ -356,7 +444,7 @@ nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *pci)
 nvmlReturn_t nvmlDeviceGetMaxClockInfo(nvmlDevice_t d, nvmlClockType_t type, unsigned int *clock)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_MAXCLOCKS);
+    nvmlReturn_t rc = feature(d, &i, NO_MAXCLOCKS, C_FACT);
 
     if (rc)
         return rc;
@@ -369,7 +457,7 @@ nvmlReturn_t nvmlDeviceGetMaxClockInfo(nvmlDevice_t d, nvmlClockType_t type, uns
 nvmlReturn_t nvmlDeviceGetMemoryBusWidth(nvmlDevice_t d, unsigned int *width)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_BUSWIDTH);
+    nvmlReturn_t rc = feature(d, &i, NO_BUSWIDTH, C_FACT);
 
     if (rc)
         return rc;
@@ -382,7 +470,7 @@ nvmlReturn_t nvmlDeviceGetMemoryBusWidth(nvmlDevice_t d, unsigned int *width)
 nvmlReturn_t nvmlDeviceGetPowerManagementLimit(nvmlDevice_t d, unsigned int *limit)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_POWERLIMIT);
+    nvmlReturn_t rc = feature(d, &i, NO_POWERLIMIT, C_FACT);
 
     if (rc)
         return rc;
@@ -402,7 +490,7 @@ nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t d, unsigned int *limit
 nvmlReturn_t nvmlDeviceGetCudaComputeCapability(nvmlDevice_t d, int *major, int *minor)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_CC);
+    nvmlReturn_t rc = feature(d, &i, NO_CC, C_FACT);
 
     if (rc)
         return rc;
@@ -418,7 +506,7 @@ nvmlReturn_t nvmlDeviceGetCudaComputeCapability(nvmlDevice_t d, int *major, int 
 nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t d, nvmlUtilization_t *u)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_UTIL);
+    nvmlReturn_t rc = feature(d, &i, NO_UTIL, C_QUERY);
     double t = now_s();
 
     if (rc)
@@ -439,7 +527,7 @@ static unsigned long long used_mib(int i)
 nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t d, nvmlMemory_v2_t *m)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_MEM);
+    nvmlReturn_t rc = feature(d, &i, NO_MEM, C_QUERY);
 
     if (rc)
         return rc;
@@ -456,7 +544,7 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t d, nvmlMemory_v2_t *m)
 nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t d, nvmlMemory_t *m)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_MEM);
+    nvmlReturn_t rc = feature(d, &i, NO_MEM, C_QUERY);
 
     if (rc)
         return rc;
@@ -471,7 +559,7 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t d, nvmlMemory_t *m)
 nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t d, unsigned int *mw)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_POWER);
+    nvmlReturn_t rc = feature(d, &i, NO_POWER, C_QUERY);
 
     if (rc)
         return rc;
@@ -484,7 +572,7 @@ nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t d, unsigned int *mw)
 nvmlReturn_t nvmlDeviceGetClockInfo(nvmlDevice_t d, nvmlClockType_t type, unsigned int *mhz)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_CLOCKS);
+    nvmlReturn_t rc = feature(d, &i, NO_CLOCKS, C_QUERY);
 
     if (rc)
         return rc;
@@ -503,7 +591,7 @@ static int temperature(int i)
 nvmlReturn_t nvmlDeviceGetTemperatureV(nvmlDevice_t d, nvmlTemperature_t *t)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_TEMP);
+    nvmlReturn_t rc = feature(d, &i, NO_TEMP, C_QUERY);
 
     if (rc)
         return rc;
@@ -518,7 +606,7 @@ nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t d, nvmlTemperatureSensors_t s
                                       unsigned int *temp)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_TEMP);
+    nvmlReturn_t rc = feature(d, &i, NO_TEMP, C_QUERY);
 
     if (rc)
         return rc;
@@ -532,7 +620,7 @@ nvmlReturn_t nvmlDeviceGetPcieThroughput(nvmlDevice_t d, nvmlPcieUtilCounter_t c
                                          unsigned int *kbps)
 {
     int i;
-    nvmlReturn_t rc = feature(d, &i, NO_PCIE);
+    nvmlReturn_t rc = feature(d, &i, NO_PCIE, C_PCIE);
     double t = now_s();
 
     if (rc)
@@ -552,7 +640,7 @@ nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned in
 {
     int i;
     unsigned n = 0, k = 0;
-    nvmlReturn_t rc = feature(d, &i, NO_PROCS);
+    nvmlReturn_t rc = feature(d, &i, NO_PROCS, C_PROCS);
 
     if (rc)
         return rc;
@@ -591,7 +679,7 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t d,
     int i;
     unsigned n = 0, k = 0;
     unsigned long long ts = (unsigned long long)llround(now_s() * 1e6);
-    nvmlReturn_t rc = feature(d, &i, NO_PROCUTIL);
+    nvmlReturn_t rc = feature(d, &i, NO_PROCUTIL, C_PROCUTIL);
 
     if (rc)
         return rc;
@@ -666,6 +754,7 @@ nvmlReturn_t nvmlGpmSampleGet(nvmlDevice_t d, nvmlGpmSample_t s)
         return NVML_ERROR_NOT_SUPPORTED;
     if (!s)
         return NVML_ERROR_INVALID_ARGUMENT;
+    cost(C_GPM, i);
     s->taken = 1;
     s->index = i;
     s->t = now_s();

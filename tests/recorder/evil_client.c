@@ -1,13 +1,17 @@
 /* evil_client.c: run under `gpupack record`, talks to the recorder's socket
  * like a broken or malicious collector would:
  *   1. a valid batch: hello + 2 kernels named "good_kernel"        (kept)
+ *      whose hello has a 10 kB host name full of control characters
+ *      and an anchor before 1970, followed by three more process records
+ *      with anchors out of bounds        (kept; 5 values rejected: 1 + 4)
  *   2. a frame whose payload is not protobuf                        (1 rejected)
  *   3. a kernel naming string id 999, never defined                 (1 rejected)
  *   4. a kernel ending before it starts                             (1 rejected)
  *   5. a batch claiming to come from another pid                    (1 rejected)
  *   6. a valid batch with 1 more kernel                              (kept)
  *   7. a frame announcing 1 GiB                  (1 rejected, connection closed)
- * so the trace must hold 3 kernels and 5 rejected records, and the recorder
+ * so the trace must hold 3 kernels and 5 rejected records, the process with
+ * a cleaned host name (255 bytes) and no hostile anchor, and the recorder
  * must survive. A second connection then sends half a frame and hangs up.
  */
 #include "config.h"
@@ -20,6 +24,7 @@
 #include <unistd.h>
 
 #include "common/batch.h"
+#include "common/clock.h"
 #include "common/frame.h"
 #include "common/wire.h"
 
@@ -72,6 +77,12 @@ int main(void)
     gp_batch *b = gp_batch_new();
     uint32_t pid = (uint32_t)getpid();
     gp_record r;
+    static char host[10240];
+    static const int64_t bad[][4] = { /* start, start err, end, end err */
+        { GP_ANCHOR_MAX_NS + 1, 0, 0, 0 },
+        { 1700000000000000000LL, -1, 0, 0 },
+        { 0, 0, INT64_MIN, INT64_MAX },
+    };
     int fd;
 
     if (!path) {
@@ -82,10 +93,22 @@ int main(void)
 
     gp_batch_set_header(b, GP_WIRE_VERSION, pid, 1); /* 1 */
     gp_batch_add_string(b, 1, "good_kernel", 11);
+    for (size_t i = 0; i < sizeof host; i++) /* clear screen, red, newline, ... */
+        host[i] = "\x1b[2J\x1b[31mevil\r\n\xff"[i % 16];
+    gp_batch_add_string(b, 2, host, sizeof host);
     gp_record_init(&r, GP_KIND_PROCESS);
     r.u.process.pid = pid;
     r.u.process.start_ns = 1;
+    r.u.process.hostname = 2;
+    r.u.process.anchor_start_ns = -5;
     gp_batch_add(b, &r);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r.u.process.anchor_start_ns = bad[i][0];
+        r.u.process.anchor_start_err_ns = bad[i][1];
+        r.u.process.anchor_end_ns = bad[i][2];
+        r.u.process.anchor_end_err_ns = bad[i][3];
+        gp_batch_add(b, &r);
+    }
     kernel(b, 100, 200, 1);
     kernel(b, 300, 400, 1);
     send_batch(fd, enc, b);

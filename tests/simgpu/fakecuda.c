@@ -141,7 +141,8 @@ CUresult CUDAAPI cuDriverGetVersion(int *driverVersion)
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuDriverGetVersion, "cuDriverGetVersion", &p);
     if (!driverVersion)
         return sg_call_end(&c, CUDA_ERROR_INVALID_VALUE);
-    *driverVersion = 13000;
+    /* SIMGPU_DRIVER_VERSION plays another driver (12040: a CUDA 12.4 one). */
+    *driverVersion = getenv("SIMGPU_DRIVER_VERSION") ? atoi(getenv("SIMGPU_DRIVER_VERSION")) : 13000;
     return sg_call_end(&c, CUDA_SUCCESS);
 }
 
@@ -288,7 +289,7 @@ static const struct {
     { CU_DEVICE_ATTRIBUTE_CLOCK_RATE, 1755000 },
     { CU_DEVICE_ATTRIBUTE_TEXTURE_ALIGNMENT, 512 },
     { CU_DEVICE_ATTRIBUTE_GPU_OVERLAP, 1 },
-    { CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, 16 },
+    { CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, SIMGPU_SM_COUNT },
     { CU_DEVICE_ATTRIBUTE_KERNEL_EXEC_TIMEOUT, 0 },
     { CU_DEVICE_ATTRIBUTE_INTEGRATED, 0 },
     { CU_DEVICE_ATTRIBUTE_CAN_MAP_HOST_MEMORY, 1 },

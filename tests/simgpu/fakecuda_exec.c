@@ -220,18 +220,19 @@ CUresult simgpuFuncSetDuration(CUfunction f, uint64_t ns)
 static void run_kernel(struct CUstream_st *s, const sg_node *k, uint64_t t, uint32_t correlation_id,
                        uint32_t graph_id)
 {
+    uint64_t blocks = (uint64_t)k->grid[0] * k->grid[1] * k->grid[2], end;
     uint64_t start = sg_compute_place(s->owner->dev, sg_stream_ready(s, t + SIMGPU_LAUNCH_LATENCY_NS),
-                                      k->duration_ns);
+                                      k->duration_ns, blocks, &end);
     CUpti_ActivityKernel10 r;
 
-    s->busy_until = start + k->duration_ns;
+    s->busy_until = end;
     if (!sg_wants(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL))
         return;
     memset(&r, 0, sizeof r);
     r.kind = CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL;
     r.registersPerThread = REGISTERS_PER_THREAD;
     r.start = start;
-    r.end = start + k->duration_ns;
+    r.end = end;
     r.completed = r.end;
     r.deviceId = (uint32_t)s->owner->dev;
     r.contextId = s->owner->id;
@@ -396,7 +397,8 @@ CUresult CUDAAPI cuStreamBeginCapture_v2(CUstream hStream, CUstreamCaptureMode m
     cuStreamBeginCapture_v2_params p = { hStream, mode };
     simgpu_call c;
 
-    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuStreamBeginCapture_v2, "cuStreamBeginCapture_v2", &p);
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuStreamBeginCapture_v2, "cuStreamBeginCapture_v2",
+                  &p);
     return sg_call_end(&c, sg_begin_capture(hStream, mode));
 }
 

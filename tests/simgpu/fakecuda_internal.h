@@ -176,10 +176,11 @@ void sg_sleep_until(uint64_t mono_ns);    /* returns at or after it */
 uint64_t sg_stream_ready(const struct CUstream_st *s, uint64_t t);
 /* When all work queued in ctx completes. Lock held. */
 uint64_t sg_ctx_idle_at(const struct CUctx_st *ctx);
-/* Places compute work (kernel, memset) of dur ns on device dev starting no
- * earlier than t; applies cross-process time-slicing under SIMGPU_SHARED.
- * Returns the start. Lock held. */
-uint64_t sg_compute_place(int dev, uint64_t t, uint64_t dur);
+/* Places compute work (kernel, memset) of dur ns over blocks thread blocks
+ * on device dev, starting no earlier than t; under SIMGPU_SHARED applies
+ * the sharing between processes (fakecuda_share.h), which may start it
+ * later and stretch it. Returns the start and sets *end. Lock held. */
+uint64_t sg_compute_place(int dev, uint64_t t, uint64_t dur, uint64_t blocks, uint64_t *end);
 /* Places a copy on an engine; returns the start. Lock held. */
 uint64_t sg_engine_place(int dev, int engine, uint64_t t, uint64_t dur);
 

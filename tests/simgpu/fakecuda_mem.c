@@ -354,7 +354,7 @@ CUresult sg_fill(simgpu_call *c, CUdeviceptr d, uint32_t value, size_t elem, siz
 {
     size_t bytes = elem * count;
     struct CUstream_st *s;
-    uint64_t start, dur;
+    uint64_t start, end, dur;
     CUresult r = sg_ready();
 
     if (r != CUDA_SUCCESS)
@@ -379,9 +379,10 @@ CUresult sg_fill(simgpu_call *c, CUdeviceptr d, uint32_t value, size_t elem, siz
             w[i] = value;
     }
     dur = 1000 + bytes / D2D_BYTES_PER_NS;
+    /* a memset occupies the whole device (SMs) */
     start = sg_compute_place(s->owner->dev, sg_stream_ready(s, sg_now() + SIMGPU_LAUNCH_LATENCY_NS),
-                             dur);
-    s->busy_until = start + dur;
+                             dur, SIMGPU_SM_COUNT, &end);
+    s->busy_until = end;
     if (sg_wants(CUPTI_ACTIVITY_KIND_MEMSET)) {
         CUpti_ActivityMemset4 m;
         memset(&m, 0, sizeof m);
@@ -389,7 +390,7 @@ CUresult sg_fill(simgpu_call *c, CUdeviceptr d, uint32_t value, size_t elem, siz
         m.value = value;
         m.bytes = bytes;
         m.start = start;
-        m.end = start + dur;
+        m.end = end;
         m.deviceId = (uint32_t)s->owner->dev;
         m.contextId = s->owner->id;
         m.streamId = s->id;
@@ -397,7 +398,7 @@ CUresult sg_fill(simgpu_call *c, CUdeviceptr d, uint32_t value, size_t elem, siz
         m.flags = async ? CUPTI_ACTIVITY_FLAG_MEMSET_ASYNC : 0;
         m.memoryKind = CUPTI_ACTIVITY_MEMORY_KIND_DEVICE;
         m.channelType = CUPTI_CHANNEL_TYPE_COMPUTE;
-        sg_emit(&m, sizeof m, start + dur);
+        sg_emit(&m, sizeof m, end);
     }
     sg_unlock();
     return CUDA_SUCCESS;

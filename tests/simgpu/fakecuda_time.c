@@ -1,7 +1,7 @@
 /* fakecuda_time.c: the virtual GPU's timeline. Real time on CLOCK_MONOTONIC;
  * streams, copy engines, and the compute engine shared between processes
- * through SIMGPU_SHARED (time-slicing: kernels of different processes never
- * overlap). */
+ * through SIMGPU_SHARED (time slices between processes, or SM sharing
+ * between clients of one MPS server: the rules are fakecuda_share.c's). */
 #include "config.h"
 
 #include <errno.h>
@@ -18,31 +18,30 @@
 #include <unistd.h>
 
 #include "tests/simgpu/fakecuda_internal.h"
+#include "tests/simgpu/fakecuda_share.h"
 
 #define NS_PER_S 1000000000ull
+#define SLICE_MAX_US 1000000u
 
-/* The file every process of one SIMGPU_SHARED shares, mapped MAP_SHARED.
- * Per device: the latest end of compute work placed by anyone (max_end), by
- * which process (owner), and the latest end placed by any other process
- * (prev_end). A process that owns max_end waits only for prev_end; any
- * other waits for max_end. So the work of two processes never overlaps,
- * while one process's own streams still overlap each other. */
+/* The file every process of one SIMGPU_SHARED shares, mapped MAP_SHARED:
+ * per device, the table of the processes' pending compute work that
+ * fakecuda_share.h describes. */
 #define SHARED_MAGIC 0x55504730474d4953ull /* "SIMG0GPU" */
-#define SHARED_VERSION 1
+#define SHARED_VERSION 2
 typedef struct shared_file {
     uint64_t magic;               /* written last at creation */
     uint32_t version, size;
     pthread_mutex_t mu;           /* process-shared, robust */
-    struct {
-        uint64_t max_end, prev_end;
-        int64_t owner;            /* pid */
-    } dev[SIMGPU_MAX_DEVICES];
+    sg_share_dev dev[SIMGPU_MAX_DEVICES];
 } shared_file;
 
 static uint64_t engine_busy[SIMGPU_MAX_DEVICES][SG_ENGINES];
 static shared_file *shared;
 static int shared_state;          /* 0: not looked at, 1: on, -1: off */
 static int die_holding_lock;      /* SIMGPU_TEST_DIE_HOLDING_LOCK, see simgpu.h */
+/* the slice: README.md says where the default comes from */
+static sg_share_conf share_conf = { SIMGPU_TIMESLICE_DEFAULT_NS, SIMGPU_SM_COUNT };
+static uint32_t mps_server;       /* this process's MPS server, 0: none */
 
 uint64_t sg_now(void)
 {
@@ -117,8 +116,49 @@ static int shared_init(shared_file *f)
     return 0;
 }
 
+/* The MPS server this process is a client of, as a nonzero hash of its
+ * pipe folder, or 0. A real client looks for the control daemon's pipe in
+ * CUDA_MPS_PIPE_DIRECTORY (default /tmp/nvidia-mps) and runs without MPS
+ * when there is none; the daemon makes the pipe "control" there. So does
+ * the fixture, except that it ignores the default folder (a machine's own
+ * daemon never changes the tests). */
+static uint32_t find_mps_server(void)
+{
+    const char *dir = getenv("CUDA_MPS_PIPE_DIRECTORY");
+    char path[4096];
+    struct stat st;
+    uint32_t h = 2166136261u; /* FNV-1a */
+
+    if (!dir || !*dir || (size_t)snprintf(path, sizeof path, "%s/control", dir) >= sizeof path ||
+        stat(path, &st) != 0 || !S_ISFIFO(st.st_mode))
+        return 0;
+    for (const char *c = dir; *c; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    return h ? h : 1;
+}
+
+/* SIMGPU_TIMESLICE_US, 1..SLICE_MAX_US; anything else says so and keeps
+ * the default. */
+static void read_slice(void)
+{
+    const char *v = getenv("SIMGPU_TIMESLICE_US");
+    char *e;
+    unsigned long long us;
+
+    if (!v || !*v)
+        return;
+    errno = 0;
+    us = strtoull(v, &e, 10);
+    if (errno || *e || us < 1 || us > SLICE_MAX_US) {
+        fprintf(stderr, "simgpu: SIMGPU_TIMESLICE_US=%s is not 1..%u; using %u\n", v, SLICE_MAX_US,
+                SIMGPU_TIMESLICE_DEFAULT_NS / 1000u);
+        return;
+    }
+    share_conf.slice_ns = us * 1000ull;
+}
+
 /* Maps SIMGPU_SHARED (lock held). Failures turn sharing off with a message:
- * the simulation still runs, without time-slicing. */
+ * the simulation still runs, each process with a device of its own. */
 static void shared_open(void)
 {
     const char *path = getenv("SIMGPU_SHARED");
@@ -131,6 +171,8 @@ static void shared_open(void)
     if (!path || !*path)
         return;
     die_holding_lock = getenv("SIMGPU_TEST_DIE_HOLDING_LOCK") != NULL;
+    read_slice();
+    mps_server = find_mps_server();
     fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0) {
         why = strerror(errno);
@@ -167,45 +209,40 @@ static void shared_open(void)
 fail_fd:
     close(fd);
 fail:
-    fprintf(stderr, "simgpu: SIMGPU_SHARED=%s unusable (%s); GPU time-slicing between "
-            "processes is off\n", path, why);
+    fprintf(stderr, "simgpu: SIMGPU_SHARED=%s unusable (%s); the processes do not "
+            "share the GPU\n", path, why);
 }
 
-uint64_t sg_compute_place(int dev, uint64_t t, uint64_t dur)
+uint64_t sg_compute_place(int dev, uint64_t t, uint64_t dur, uint64_t blocks, uint64_t *end)
 {
-    int64_t me;
+    sg_share_work w = { 0 };
     uint64_t start;
     int rc;
 
     if (shared_state == 0)
         shared_open();
-    if (shared_state < 0)
+    if (shared_state < 0) {
+        *end = t + dur;
         return t;
-    me = (int64_t)getpid();
+    }
     rc = pthread_mutex_lock(&shared->mu);
     if (rc == EOWNERDEAD) {
-        /* A process died holding it: the fields are each written whole, so
-         * the state is usable as is. */
+        /* A process died holding it, maybe in the middle of an update: each
+         * field is written whole and sg_share_place bounds what it reads,
+         * so the table is usable as is. */
         pthread_mutex_consistent(&shared->mu);
     } else if (rc != 0) {
+        *end = t + dur;
         return t;
     }
     if (die_holding_lock)
         raise(SIGKILL); /* for the test that a dead process deadlocks no one */
-    if (shared->dev[dev].max_end > t + 3600 * NS_PER_S) {
-        /* From before a reboot (CLOCK_MONOTONIC restarted): forget it. */
-        shared->dev[dev].max_end = shared->dev[dev].prev_end = 0;
-        shared->dev[dev].owner = 0;
-    }
-    if (shared->dev[dev].owner == me) {
-        start = max64(t, shared->dev[dev].prev_end);
-        shared->dev[dev].max_end = max64(shared->dev[dev].max_end, start + dur);
-    } else {
-        start = max64(t, shared->dev[dev].max_end);
-        shared->dev[dev].prev_end = shared->dev[dev].max_end;
-        shared->dev[dev].max_end = start + dur;
-        shared->dev[dev].owner = me;
-    }
+    w.pid = (int64_t)getpid();
+    w.mps = mps_server;
+    w.sms = blocks < share_conf.sms ? (uint32_t)blocks : share_conf.sms;
+    w.ready_ns = t;
+    w.dur_ns = dur;
+    sg_share_place(&shared->dev[dev], &share_conf, &w, &start, end);
     pthread_mutex_unlock(&shared->mu);
     return start;
 }

@@ -25,7 +25,11 @@
  * application call: every cuptiActivityFlushPeriod ms when one is set, else
  * when WORKER_BATCH records are queued (checked every WORKER_IDLE_MS). A
  * child forked after tracing began starts with an empty queue and its own
- * worker. */
+ * worker.
+ * One delivery at a time (a FlushAll waits for the worker's to end). The
+ * worker holds CUPTI's lock (sc_lock, taken after the delivery lock)
+ * while it calls the client; a FlushAll caller's delivery runs on that
+ * caller's thread without it. */
 #include "config.h"
 
 #include <pthread.h>
@@ -195,12 +199,16 @@ void sc_tracer_emit(const CUpti_Activity *record, size_t size, uint64_t complete
         return;
     memcpy(&r, record, size);
     switch (record->kind) {
-    case CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL:
+    case CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL: {
+        static atomic_uint kernels;
+        int every = sc_zero_ts_every();
         if (!sc_kind_on(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL))
             r.k.kind = CUPTI_ACTIVITY_KIND_KERNEL;
         r.k.start = sc_from_mono(r.k.start);
         r.k.end = sc_from_mono(r.k.end);
         r.k.completed = sc_from_mono(r.k.completed);
+        if (every && atomic_fetch_add(&kernels, 1) % (unsigned)every == (unsigned)every - 1)
+            r.k.start = r.k.end = r.k.completed = 0; /* the 12.6-13.0 bug */
         if (atomic_load(&latency_on)) {
             r.k.queued = sc_from_mono(r.k.queued);
             r.k.submitted = sc_from_mono(r.k.submitted);
@@ -208,6 +216,7 @@ void sc_tracer_emit(const CUpti_Activity *record, size_t size, uint64_t complete
             r.k.queued = r.k.submitted = CUPTI_TIMESTAMP_UNKNOWN;
         }
         break;
+    }
     case CUPTI_ACTIVITY_KIND_MEMCPY:
         r.c.start = sc_from_mono(r.c.start);
         r.c.end = sc_from_mono(r.c.end);
@@ -227,7 +236,7 @@ void sc_tracer_emit(const CUpti_Activity *record, size_t size, uint64_t complete
 }
 
 /* Hands queued records to the client (see the top of this file). */
-static void deliver(int forced)
+static void deliver(int forced, int locked)
 {
     CUpti_BuffersCallbackRequestFunc req;
     CUpti_BuffersCallbackCompleteFunc done;
@@ -240,6 +249,8 @@ static void deliver(int forced)
     if (in_delivery)
         return;
     pthread_mutex_lock(&deliver_mu);
+    if (locked)
+        sc_lock();
     in_delivery = 1;
     zero = attr_value(CUPTI_ACTIVITY_ATTR_ZEROED_OUT_ACTIVITY_BUFFER) != 0;
     pthread_mutex_lock(&q_mu);
@@ -296,6 +307,8 @@ static void deliver(int forced)
         pthread_mutex_unlock(&q_mu);
     }
     in_delivery = 0;
+    if (locked)
+        sc_unlock();
     pthread_mutex_unlock(&deliver_mu);
 }
 
@@ -320,7 +333,7 @@ static void *worker_main(void *arg)
         go = worker_state == 1 && (period || q_len >= WORKER_BATCH);
         pthread_mutex_unlock(&q_mu);
         if (go)
-            deliver(0);
+            deliver(0, 1);
         pthread_mutex_lock(&q_mu);
     }
     pthread_mutex_unlock(&q_mu);
@@ -396,7 +409,7 @@ CUptiResult CUPTIAPI cuptiActivityFlushAll(uint32_t flag)
     pthread_mutex_unlock(&q_mu);
     if (!registered)
         return CUPTI_ERROR_INVALID_OPERATION;
-    deliver((flag & CUPTI_ACTIVITY_FLAG_FLUSH_FORCED) != 0);
+    deliver((flag & CUPTI_ACTIVITY_FLAG_FLUSH_FORCED) != 0, 0);
     return CUPTI_SUCCESS;
 }
 
@@ -417,10 +430,12 @@ CUptiResult CUPTIAPI cuptiActivityGetNumDroppedRecords(CUcontext context, uint32
     (void)streamId;
     if (!dropped_out)
         return CUPTI_ERROR_INVALID_PARAMETER;
+    sc_lock();
     pthread_mutex_lock(&q_mu);
     *dropped_out = dropped;
     dropped = 0;
     pthread_mutex_unlock(&q_mu);
+    sc_unlock();
     return CUPTI_SUCCESS;
 }
 
@@ -489,8 +504,8 @@ static CUptiResult set_kind(CUpti_ActivityKind kind, int on)
         return CUPTI_ERROR_LEGACY_PROFILER_NOT_SUPPORTED;
     if (cls == 0)
         return CUPTI_ERROR_NOT_COMPATIBLE;
-    if (!sc_driver())
-        return CUPTI_ERROR_UNKNOWN; /* as real CUPTI without a driver */
+    if (!sc_driver() || sc_too_new_for_driver())
+        return CUPTI_ERROR_UNKNOWN; /* as real CUPTI without a usable driver */
     atomic_store(&kind_on[kind], (unsigned char)on);
     if (kind == CUPTI_ACTIVITY_KIND_DRIVER)
         for (size_t i = 0; i < CUPTI_DRIVER_TRACE_CBID_SIZE; i++)

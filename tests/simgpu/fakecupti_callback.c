@@ -133,9 +133,10 @@ static atomic_uchar *domain_table(CUpti_CallbackDomain domain, size_t *n, int *v
 
 static void clear_all(void)
 {
-    static const CUpti_CallbackDomain d[] = { CUPTI_CB_DOMAIN_DRIVER_API, CUPTI_CB_DOMAIN_RUNTIME_API,
-                                              CUPTI_CB_DOMAIN_RESOURCE, CUPTI_CB_DOMAIN_SYNCHRONIZE,
-                                              CUPTI_CB_DOMAIN_NVTX };
+    static const CUpti_CallbackDomain d[] = {
+        CUPTI_CB_DOMAIN_DRIVER_API, CUPTI_CB_DOMAIN_RUNTIME_API, CUPTI_CB_DOMAIN_RESOURCE,
+        CUPTI_CB_DOMAIN_SYNCHRONIZE, CUPTI_CB_DOMAIN_NVTX
+    };
     for (size_t k = 0; k < sizeof d / sizeof d[0]; k++) {
         size_t n;
         int valid;
@@ -152,7 +153,7 @@ static CUptiResult subscribe(CUpti_SubscriberHandle *out, CUpti_CallbackFunc fn,
 
     if (!out)
         return CUPTI_ERROR_INVALID_PARAMETER;
-    if (!sc_driver())
+    if (!sc_driver() || sc_too_new_for_driver())
         return CUPTI_ERROR_UNKNOWN;
     pthread_mutex_lock(&sub_mu);
     if (atomic_load(&subscriber)) {
@@ -332,7 +333,9 @@ static void resource(CUpti_CallbackIdResource cbid, CUcontext ctx, CUstream stre
     d.context = ctx;
     d.resourceHandle.stream = stream;
     d.resourceDescriptor = descriptor;
+    sc_lock(); /* held around the client's callback, as CUPTI holds its own */
     s->fn(s->userdata, CUPTI_CB_DOMAIN_RESOURCE, cbid, &d);
+    sc_unlock();
 }
 
 static void synchronized(CUpti_CallbackIdSync cbid, CUcontext ctx, CUstream stream)

@@ -20,11 +20,27 @@
  * real CUPTI does without a driver. */
 const simgpu_driver *sc_driver(void);
 /* The record clock now: the registered timestamp callback, else
- * CLOCK_MONOTONIC (real CUPTI: CLOCK_REALTIME). */
+ * CLOCK_REALTIME (as real CUPTI on Linux). */
 uint64_t sc_now(void);
+/* The CUPTI API version this copy plays (see fakecupti.c). */
+uint32_t sc_version(void);
+/* Nonzero if that CUPTI's major version is newer than the driver's. */
+int sc_too_new_for_driver(void);
+/* CUPTI 12.6-13.0 with a timestamp callback registered: every Nth kernel
+ * record loses its timestamps (start = end = 0); N, or 0 for none. */
+int sc_zero_ts_every(void);
 /* A driver (CLOCK_MONOTONIC) time on the record clock; 0 stays 0. */
 uint64_t sc_from_mono(uint64_t mono_ns);
 uint64_t sc_mono(void);
+/* CUPTI's internal lock, recursive. The fake holds it where a real CUPTI
+ * holds its own lock while calling the client: around RESOURCE callbacks
+ * and around the worker thread's buffer deliveries; the queries that read
+ * CUPTI's tables (cuptiActivityGetNumDroppedRecords, cuptiGet*Id) take it.
+ * So a client that calls CUPTI while holding a lock its callbacks also
+ * take deadlocks here as it would on the real one (a delivery on a thread
+ * that called cuptiActivityFlushAll does not hold it). */
+void sc_lock(void);
+void sc_unlock(void);
 /* The thread id records carry (cuptiSetThreadIdType). */
 uint32_t sc_thread_id(void);
 uint32_t sc_process_id(void); /* getpid(), cached */

@@ -17,15 +17,20 @@
  *     SIMGPU_KERNEL_DEFAULT_NS); kernels of one process on different
  *     streams may overlap;
  *   - with SIMGPU_SHARED=/path/to/file, all processes naming that file share
- *     each device's compute engine: kernels (and memsets) of different
- *     processes never overlap in time (time-slicing);
+ *     each device's compute engine (kernels, memsets) as the driver does:
+ *     by time slices of SIMGPU_TIMESLICE_US (default 1024 us) while more
+ *     than one has work, or, between clients of one MPS server (the
+ *     daemon's pipe "control" in CUDA_MPS_PIPE_DIRECTORY), side by side on
+ *     the SIMGPU_SM_COUNT SMs (a kernel asks for min(grid blocks, SMs));
+ *     tests/simgpu/README.md states the rules;
  *   - copies use one engine per direction per device: 2 us + bytes over
  *     25 GB/s (pinned host memory), 8 GB/s (pageable), 1000 GB/s (device to
  *     device);
  *   - host waits (stream, event and context synchronize, blocking copies)
  *     really sleep until the virtual GPU gets there.
  * Environment: SIMGPU_DEVICES (1..16, default 1; 0 makes cuInit fail with
- * CUDA_ERROR_NO_DEVICE), SIMGPU_SHARED, CUDA_INJECTION64_PATH (loaded by
+ * CUDA_ERROR_NO_DEVICE), SIMGPU_SHARED, SIMGPU_TIMESLICE_US (1..1000000),
+ * CUDA_MPS_PIPE_DIRECTORY, CUDA_INJECTION64_PATH (loaded by
  * cuInit as the real driver does); for the fixture's own tests only,
  * SIMGPU_TEST_DIE_HOLDING_LOCK kills the process (SIGKILL) while it holds
  * SIMGPU_SHARED's lock, and SIMGPU_CUPTI_QUEUE_MAX bounds the fake CUPTI's
@@ -43,6 +48,8 @@
 #define SIMGPU_LAUNCH_LATENCY_NS 3000u
 #define SIMGPU_KERNEL_DEFAULT_NS 10000u
 #define SIMGPU_MAX_DEVICES 16
+#define SIMGPU_SM_COUNT 16                 /* CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT */
+#define SIMGPU_TIMESLICE_DEFAULT_NS 1024000u /* SIMGPU_TIMESLICE_US unset (README.md) */
 
 #ifdef __cplusplus
 extern "C" {

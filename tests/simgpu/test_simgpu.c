@@ -16,6 +16,8 @@
 #include "tests/tap.h"
 
 #define MS 1000000ull
+/* The last DRIVER record of function fn, or NULL. */
+#define LAST_DRV(fn) sh_last_api(CUPTI_ACTIVITY_KIND_DRIVER, CUPTI_DRIVER_TRACE_CBID_##fn)
 
 static struct {
     unsigned enter, exit, bad_pairs, launches, bad_symbol, bad_params;
@@ -196,7 +198,7 @@ static void test_streams(env *e)
     ok(!bad, "durations as set, starts after launch + latency, one stream never overlaps");
     ok(kb[0]->start < ka[2]->end, "kernels on two streams overlap");
     ok(t_sync >= ka[2]->end, "cuStreamSynchronize returned after the stream's last kernel ended");
-    sync_api = sh_last_api(CUPTI_ACTIVITY_KIND_DRIVER, CUPTI_DRIVER_TRACE_CBID_cuStreamSynchronize);
+    sync_api = LAST_DRV(cuStreamSynchronize);
     ok(sync_api && sync_api->end >= kb[2]->end, "the last synchronize's API record ends after its kernels");
 
     cb.bad_params = 0;
@@ -227,7 +229,8 @@ static void test_streams(env *e)
         bad &= cb.launch_corr[i] != ka[0]->correlationId;
     ok(!bad, "the callback saw the same correlation id");
     {
-        const sh_rec *y = sh_find(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, sync_api ? sync_api->correlationId : 0);
+        const sh_rec *y =
+            sh_find(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, sync_api ? sync_api->correlationId : 0);
         ok(y && y->u.y.type == CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_STREAM_SYNCHRONIZE &&
            y->u.y.cudaEventId == CUPTI_SYNCHRONIZATION_INVALID_VALUE && y->u.y.end >= kb[2]->end,
            "a STREAM_SYNCHRONIZE record joins the synchronize call");
@@ -257,7 +260,7 @@ static void test_legacy_stream(env *e)
     ok(k2->start >= k0->end, "blocking-stream work waits for the NULL stream");
     ok(k3->start < k0->start, "a non-blocking stream does not wait");
     {
-        const CUpti_ActivityAPI *a = sh_last_api(CUPTI_ACTIVITY_KIND_DRIVER, CUPTI_DRIVER_TRACE_CBID_cuCtxSynchronize);
+        const CUpti_ActivityAPI *a = LAST_DRV(cuCtxSynchronize);
         const sh_rec *y = a ? sh_find(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, a->correlationId) : NULL;
         ok(y && y->u.y.type == CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_CONTEXT_SYNCHRONIZE &&
            y->u.y.end >= k2->end && a->end >= k2->end, "cuCtxSynchronize waits for every stream");
@@ -294,8 +297,8 @@ static void test_events(env *e)
     ok(kw[0]->start >= ke[0]->end, "cuStreamWaitEvent: the waiting stream starts after the event");
     shc.GetStreamIdEx(NULL, e->s2, 0, &s2_id);
     {
-        const CUpti_ActivityAPI *a = sh_last_api(CUPTI_ACTIVITY_KIND_DRIVER, CUPTI_DRIVER_TRACE_CBID_cuEventSynchronize);
-        const CUpti_ActivityAPI *w = sh_last_api(CUPTI_ACTIVITY_KIND_DRIVER, CUPTI_DRIVER_TRACE_CBID_cuStreamWaitEvent);
+        const CUpti_ActivityAPI *a = LAST_DRV(cuEventSynchronize);
+        const CUpti_ActivityAPI *w = LAST_DRV(cuStreamWaitEvent);
         const sh_rec *y = a ? sh_find(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, a->correlationId) : NULL;
         const sh_rec *z = w ? sh_find(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, w->correlationId) : NULL;
         ok(y && y->u.y.type == CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_EVENT_SYNCHRONIZE &&
@@ -350,7 +353,7 @@ static void test_copies(env *e)
                 a_page = &r->u.a;
         }
     }
-    a_d2h = sh_last_api(CUPTI_ACTIVITY_KIND_DRIVER, CUPTI_DRIVER_TRACE_CBID_cuMemcpyDtoH_v2);
+    a_d2h = LAST_DRV(cuMemcpyDtoH_v2);
     c_pin = a_pin ? sh_find(CUPTI_ACTIVITY_KIND_MEMCPY, a_pin->correlationId) : NULL;
     c_page = a_page ? sh_find(CUPTI_ACTIVITY_KIND_MEMCPY, a_page->correlationId) : NULL;
     c_d2h = a_d2h ? sh_find(CUPTI_ACTIVITY_KIND_MEMCPY, a_d2h->correlationId) : NULL;

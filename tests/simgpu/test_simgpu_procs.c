@@ -1,9 +1,15 @@
-/* test_simgpu_procs.c: the simulated GPU across processes: time-slicing
- * under SIMGPU_SHARED (kernels of two processes never overlap, while one
- * process's streams still do; without it they overlap), a process killed
- * while holding the shared lock deadlocks no one, and cuInit's
+/* test_simgpu_procs.c: the simulated GPU across processes: under
+ * SIMGPU_SHARED two processes with work queued on one device time-slice it
+ * (the later one's kernel waits for the running slice only, not for all
+ * the other's queued work, and is stretched by the slices the other gets;
+ * the other pays that time at its next kernel), a process alone is not
+ * slowed, clients of one MPS server run side by side sharing the SMs, and
+ * without SIMGPU_SHARED each process has a device of its own; a process
+ * killed while holding the shared lock deadlocks no one; and cuInit's
  * CUDA_INJECTION64_PATH hook (called once, survives a missing library).
- * Each case runs in forked children that start CUDA after the fork. */
+ * Each case runs in forked children that start CUDA after the fork. The
+ * expected times follow from the rules in fakecuda_share.h; placements are
+ * decided at launch, so only the launches' host timing varies. */
 #include "config.h"
 
 #include <dlfcn.h>
@@ -12,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,43 +26,54 @@
 #include "tests/simgpu/simgpu.h"
 #include "tests/tap.h"
 
-#define KERNELS 8
-#define KERNEL_NS 50000000ull
+#define MS 1000000ull
+#define SLICE_NS ((uint64_t)SIMGPU_TIMESLICE_DEFAULT_NS)
+#define MAX_SPANS 16
 
+/* What one child launches: kernels of ns each over blocks blocks, on
+ * streams streams in turn, then (after) kernels more after a
+ * cuCtxSynchronize. */
+typedef struct job {
+    int kernels, streams, after;
+    uint64_t ns;
+    unsigned blocks;
+} job;
+
+/* One kernel record: launched (the host call), start, end, stream. */
 typedef struct span {
-    uint64_t start, end;
+    uint64_t launch, start, end;
     uint32_t stream;
 } span;
 
 static char dir[] = "/tmp/simgpu-procs-XXXXXX";
 
-/* Child: waits for the parent's go, launches KERNELS kernels over two
- * streams, says so on launched_fd, writes their spans to dir/spans.<idx>.
- * Exits 0 or 1. */
-static int child_kernels(int idx, int go_fd, int launched_fd, const char *cupti)
+/* Where a kernel launched after the others it follows on its stream must
+ * start when its process owes debt ns: after the recorded end of the one
+ * before plus the debt, or at launch if that is later. */
+static int pays(const span *k, const span *before, uint64_t debt)
 {
-    char why[512], path[256], c;
-    CUcontext ctx;
-    CUstream s[2];
-    CUmodule mod;
-    CUfunction f;
+    uint64_t ready = k->launch + SIMGPU_LAUNCH_LATENCY_NS, due = before->end + debt;
+
+    return k->start == (ready > due ? ready : due);
+}
+
+/* Whether k ran as if alone: from its launch (or from the end of before,
+ * its stream's previous kernel, if NULL none), for ns. */
+static int unshared(const span *k, const span *before, uint64_t ns)
+{
+    uint64_t ready = k->launch + SIMGPU_LAUNCH_LATENCY_NS;
+
+    if (before && before->end > ready)
+        ready = before->end;
+    return k->start == ready && k->end - k->start == ns;
+}
+
+/* Writes the kernel records of this child to dir/spans.<idx>. */
+static int write_spans(int idx)
+{
+    char path[256];
     FILE *out;
 
-    if (sh_load(cupti, why, sizeof why) != 0 || sh_start(SH_KINDS_NONE) != CUPTI_SUCCESS ||
-        shc.ActivityEnable(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL) != CUPTI_SUCCESS)
-        return 1;
-    if (cuInit(0) || cuCtxCreate_v4(&ctx, NULL, 0, 0) || cuStreamCreate(&s[0], 0) || cuStreamCreate(&s[1], 0) ||
-        cuModuleLoadData(&mod, "procs") || cuModuleGetFunction(&f, mod, "sliceK") ||
-        simgpuFuncSetDuration(f, KERNEL_NS))
-        return 1;
-    if (read(go_fd, &c, 1) != 1)
-        return 1;
-    for (int i = 0; i < KERNELS; i++)
-        if (cuLaunchKernel(f, 1, 1, 1, 1, 1, 1, 0, s[i % 2], NULL, NULL))
-            return 1;
-    if (write(launched_fd, "l", 1) != 1 || cuCtxSynchronize())
-        return 1;
-    sh_flush(1);
     snprintf(path, sizeof path, "%s/spans.%d", dir, idx);
     out = fopen(path, "w");
     if (!out)
@@ -63,19 +81,56 @@ static int child_kernels(int idx, int go_fd, int launched_fd, const char *cupti)
     for (size_t i = 0; i < sh_count(); i++) {
         const sh_rec *r = sh_get(i);
         if (r->u.any.kind == CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL)
-            fprintf(out, "%llu %llu %u\n", (unsigned long long)r->u.k.start, (unsigned long long)r->u.k.end,
+            fprintf(out, "%llu %llu %llu %u\n", (unsigned long long)r->u.k.queued,
+                    (unsigned long long)r->u.k.start, (unsigned long long)r->u.k.end,
                     r->u.k.streamId);
     }
-    fclose(out);
+    return fclose(out) == 0 ? 0 : 1;
+}
+
+/* Child: waits for the parent's go, runs j, says so on launched_fd once
+ * its first kernels are launched, writes their spans. Exits 0 or 1. */
+static int child_kernels(int idx, const job *j, int go_fd, int launched_fd, const char *cupti)
+{
+    char why[512], c;
+    CUcontext ctx;
+    CUstream s[2];
+    CUmodule mod;
+    CUfunction f;
+
+    if (sh_load(cupti, why, sizeof why) != 0 || sh_start(SH_KINDS_NONE) != CUPTI_SUCCESS ||
+        shc.ActivityEnableLatencyTimestamps(1) != CUPTI_SUCCESS ||
+        shc.ActivityEnable(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL) != CUPTI_SUCCESS)
+        return 1;
+    if (cuInit(0) || cuCtxCreate_v4(&ctx, NULL, 0, 0) || cuStreamCreate(&s[0], 0) ||
+        cuStreamCreate(&s[1], 0) || cuModuleLoadData(&mod, "procs") ||
+        cuModuleGetFunction(&f, mod, "sliceK") || simgpuFuncSetDuration(f, j->ns))
+        return 1;
+    if (read(go_fd, &c, 1) != 1)
+        return 1;
+    for (int i = 0; i < j->kernels; i++)
+        if (cuLaunchKernel(f, j->blocks, 1, 1, 32, 1, 1, 0, s[i % j->streams], NULL, NULL))
+            return 1;
+    if (write(launched_fd, "l", 1) != 1 || cuCtxSynchronize())
+        return 1;
+    for (int i = 0; i < j->after; i++)
+        if (cuLaunchKernel(f, j->blocks, 1, 1, 32, 1, 1, 0, s[0], NULL, NULL))
+            return 1;
+    if (cuCtxSynchronize())
+        return 1;
+    sh_flush(1);
+    if (write_spans(idx) != 0)
+        return 1;
     cuCtxDestroy_v2(ctx);
     sh_free();
     return 0;
 }
 
+/* Reads child idx's spans; returns how many. */
 static size_t read_spans(int idx, span *v, size_t max)
 {
     char path[256];
-    unsigned long long a, b;
+    unsigned long long l, a, b;
     unsigned st;
     size_t n = 0;
     FILE *in;
@@ -84,17 +139,21 @@ static size_t read_spans(int idx, span *v, size_t max)
     in = fopen(path, "r");
     if (!in)
         return 0;
-    while (n < max && fscanf(in, "%llu %llu %u", &a, &b, &st) == 3)
-        v[n++] = (span){ a, b, st };
+    while (n < max && fscanf(in, "%llu %llu %llu %u", &l, &a, &b, &st) == 4)
+        v[n++] = (span){ l, a, b, st };
     fclose(in);
+    unlink(path);
     return n;
 }
 
-/* Runs two kernel children; staggered: the second is released once the
- * first has launched its kernels (while they still run), else both at
- * once. Returns 0 if both ran. */
-static int run_pair(const char *cupti, const char *shared, int staggered)
+/* Runs child 0 with a and child 1 with b, with SIMGPU_SHARED=shared (NULL:
+ * unset) and CUDA_MPS_PIPE_DIRECTORY=mps (NULL: unset); b is released once
+ * a has launched its kernels (while they still run). Reads their spans into
+ * sa and sb. Returns 0 if both ran and recorded every kernel. */
+static int run_pair(const char *cupti, const char *shared, const char *mps, const job *a,
+                    const job *b, span *sa, span *sb)
 {
+    const job *jobs[2] = { a, b };
     int go[2][2], launched[2], ok_all = 1;
     pid_t pid[2];
     char c;
@@ -109,14 +168,17 @@ static int run_pair(const char *cupti, const char *shared, int staggered)
                 setenv("SIMGPU_SHARED", shared, 1);
             else
                 unsetenv("SIMGPU_SHARED");
-            _exit(child_kernels(i, go[i][0], launched[1], cupti));
+            if (mps)
+                setenv("CUDA_MPS_PIPE_DIRECTORY", mps, 1);
+            else
+                unsetenv("CUDA_MPS_PIPE_DIRECTORY");
+            _exit(child_kernels(i, jobs[i], go[i][0], launched[1], cupti));
         }
         close(go[i][0]);
     }
     close(launched[1]);
     ok_all &= write(go[0][1], "g", 1) == 1;
-    if (staggered)
-        ok_all &= read(launched[0], &c, 1) == 1;
+    ok_all &= read(launched[0], &c, 1) == 1;
     ok_all &= write(go[1][1], "g", 1) == 1;
     for (int i = 0; i < 2; i++) {
         int st = 0;
@@ -125,45 +187,117 @@ static int run_pair(const char *cupti, const char *shared, int staggered)
         ok_all &= WIFEXITED(st) && WEXITSTATUS(st) == 0;
     }
     close(launched[0]);
+    ok_all &= read_spans(0, sa, MAX_SPANS) == (size_t)(a->kernels + a->after);
+    ok_all &= read_spans(1, sb, MAX_SPANS) == (size_t)(b->kernels + b->after);
     return ok_all ? 0 : -1;
 }
 
-/* Counts pairs (one span of each process) that overlap, and pairs of one
- * process's two streams that overlap. */
-static void overlaps(size_t *across, size_t *within)
-{
-    span a[KERNELS + 4], b[KERNELS + 4];
-    size_t na = read_spans(0, a, KERNELS + 4), nb = read_spans(1, b, KERNELS + 4);
+/* A: 8 x 50 ms on one stream (400 ms queued), then one more after its
+ * synchronize; B, launched while A's work runs: one kernel of 20 ms. */
+static const job job_a = { 8, 1, 1, 50 * MS, SIMGPU_SM_COUNT };
+static const job job_b = { 1, 1, 0, 20 * MS, SIMGPU_SM_COUNT };
 
-    *across = *within = 0;
-    if (na != KERNELS || nb != KERNELS) {
-        *across = *within = SIZE_MAX;
-        return;
-    }
-    for (size_t i = 0; i < na; i++)
-        for (size_t j = 0; j < nb; j++)
-            *across += a[i].start < b[j].end && b[j].start < a[i].end;
-    for (size_t i = 0; i < na; i++)
-        for (size_t j = 0; j < na; j++)
-            *within += a[i].stream != a[j].stream && a[i].start < a[j].end && a[j].start < a[i].end;
-}
-
-static void test_time_slicing(const char *cupti)
+static void test_time_slices(const char *cupti)
 {
     char shared[256];
-    size_t across, within;
+    span a[MAX_SPANS], b[MAX_SPANS];
+    /* B's 20 ms in slices, one of A's between two of B's: 20 ms + A's
+     * slices (19 of 1.024 ms) */
+    uint64_t want = 20 * MS + (20 * MS / SLICE_NS) * SLICE_NS;
+    int alone = 1;
 
     snprintf(shared, sizeof shared, "%s/shared", dir);
-    is_int(run_pair(cupti, shared, 1), 0, "a second process launches while the first one's kernels run");
-    overlaps(&across, &within);
-    is_int(across, 0, "SIMGPU_SHARED: its kernels wait, the two processes never overlap");
-    ok(within > 0 && within != SIZE_MAX, "while a process's own two streams still overlap");
-    is_int(run_pair(cupti, shared, 0), 0, "two processes launch at once on a shared device");
-    overlaps(&across, &within);
-    is_int(across, 0, "SIMGPU_SHARED: still no overlap between processes");
-    is_int(run_pair(cupti, NULL, 1), 0, "the same without SIMGPU_SHARED");
-    overlaps(&across, &within);
-    ok(across > 0 && across != SIZE_MAX, "without it, their kernels overlap (each has its own GPU)");
+    if (run_pair(cupti, shared, NULL, &job_a, &job_b, a, b) != 0) {
+        ok(0, "two processes run kernels on a shared device");
+        return;
+    }
+    ok(b[0].launch < a[7].end, "B launches while A's 400 ms of kernels are queued");
+    ok(b[0].start - b[0].launch <= SLICE_NS + 1 * MS,
+       "B's kernel waits for the running slice only (%.3f ms, slice %.3f ms), not for A's queue",
+       (double)(b[0].start - b[0].launch) / 1e6, (double)SLICE_NS / 1e6);
+    is_int(b[0].end - b[0].start, want, "and ends later by the slices A gets meanwhile");
+    ok(b[0].start < a[7].end && b[0].end > a[0].start, "the two processes' kernels interleave");
+    for (int i = 0; i < 8; i++)
+        alone &= unshared(&a[i], i ? &a[i - 1] : NULL, 50 * MS);
+    ok(alone, "A's kernels, placed before B came, keep their times (records already out)");
+    ok(pays(&a[8], &a[7], 20 * MS),
+       "A's kernel after its synchronize pays the 20 ms B ran meanwhile (%.3f ms after A's end)",
+       (double)(a[8].start - a[7].end) / 1e6);
+}
+
+static void test_alone(const char *cupti)
+{
+    char shared[256];
+    span a[MAX_SPANS], b[MAX_SPANS];
+    job one = { 4, 2, 0, 200 * MS, 1 }, none = { 0, 1, 0, 20 * MS, 1 };
+    int exact = 1, overlap = 0;
+
+    snprintf(shared, sizeof shared, "%s/shared-alone", dir);
+    if (run_pair(cupti, shared, NULL, &one, &none, a, b) != 0) {
+        ok(0, "a process runs kernels alone on a shared device");
+        return;
+    }
+    for (int i = 0; i < 4; i++) { /* two streams: i behind i - 2 */
+        exact &= unshared(&a[i], i >= 2 ? &a[i - 2] : NULL, 200 * MS);
+        overlap += i > 0 && a[i].start < a[i - 1].end;
+    }
+    ok(exact, "a process alone on a shared device runs its kernels at once, unsliced");
+    ok(overlap > 0, "and its own two streams still overlap");
+}
+
+static void test_mps(const char *cupti)
+{
+    char shared[256], pipe_dir[256], fifo[300];
+    span a[MAX_SPANS], b[MAX_SPANS];
+    job small_a = job_a, small_b = job_b;
+
+    snprintf(shared, sizeof shared, "%s/shared-mps", dir);
+    snprintf(pipe_dir, sizeof pipe_dir, "%s/mps", dir);
+    snprintf(fifo, sizeof fifo, "%s/control", pipe_dir);
+    if (mkdir(pipe_dir, 0700) != 0 || mkfifo(fifo, 0600) != 0) {
+        ok(0, "make an MPS control pipe");
+        return;
+    }
+    if (run_pair(cupti, shared, pipe_dir, &job_a, &job_b, a, b) != 0) {
+        ok(0, "two MPS clients run kernels on a shared device");
+        return;
+    }
+    ok(b[0].start - b[0].launch < 1 * MS, "MPS: B's kernel starts at once beside A's (%.3f ms)",
+       (double)(b[0].start - b[0].launch) / 1e6);
+    is_int(b[0].end - b[0].start, 40 * MS,
+           "both on all 16 SMs: B runs at half speed (20 ms in 40)");
+    ok(pays(&a[8], &a[7], 20 * MS),
+       "A pays the half of its speed it lost over those 40 ms at its next kernel");
+    small_a.blocks = small_b.blocks = 4;
+    snprintf(shared, sizeof shared, "%s/shared-mps-small", dir);
+    if (run_pair(cupti, shared, pipe_dir, &small_a, &small_b, a, b) != 0) {
+        ok(0, "two MPS clients run small kernels");
+        return;
+    }
+    ok(b[0].start - b[0].launch < 1 * MS && b[0].end - b[0].start == 20 * MS,
+       "kernels whose blocks fit in the SMs together run side by side, unslowed");
+    unlink(fifo);
+    snprintf(shared, sizeof shared, "%s/shared-mps-none", dir);
+    if (run_pair(cupti, shared, pipe_dir, &job_a, &job_b, a, b) != 0) {
+        ok(0, "two processes with a pipe folder but no daemon");
+        return;
+    }
+    ok(b[0].end - b[0].start > 30 * MS && b[0].start - b[0].launch <= SLICE_NS + 1 * MS,
+       "no control pipe (no daemon): not MPS clients, they time-slice");
+    rmdir(pipe_dir);
+}
+
+static void test_not_shared(const char *cupti)
+{
+    span a[MAX_SPANS], b[MAX_SPANS];
+
+    if (run_pair(cupti, NULL, NULL, &job_a, &job_b, a, b) != 0) {
+        ok(0, "two processes run kernels without SIMGPU_SHARED");
+        return;
+    }
+    ok(b[0].start - b[0].launch < 1 * MS && b[0].end - b[0].start == 20 * MS &&
+       a[8].start - a[8].launch < 1 * MS,
+       "without SIMGPU_SHARED each has its own GPU: no wait, no stretch, no debt");
 }
 
 /* Child: one kernel on the shared device, within 20 s. */
@@ -272,7 +406,10 @@ int main(void)
         ok(0, "make a temporary folder");
         return done_testing();
     }
-    test_time_slicing(cupti);
+    test_time_slices(cupti);
+    test_alone(cupti);
+    test_mps(cupti);
+    test_not_shared(cupti);
     test_dead_holder();
     test_injection(); /* last: it initialises CUDA in this process */
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

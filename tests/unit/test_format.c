@@ -2,6 +2,8 @@
  * from the unit definitions (1 us = 1e3 ns, 1 KiB = 1024 B). */
 #include "config.h"
 
+#include <string.h>
+
 #include "common/format.h"
 #include "tests/tap.h"
 
@@ -32,5 +34,29 @@ int main(void)
     is_str(gp_fmt_bytes(b, sizeof b, 1536), "1.50 KiB", "KiB");
     is_str(gp_fmt_bytes(b, sizeof b, 3407872), "3.25 MiB", "MiB");
     is_str(gp_fmt_bytes(b, sizeof b, 80LL << 30), "80.0 GiB", "GiB");
+
+    /* Host names: printable ASCII ('!'..'~') kept, every other byte '?',
+     * cut to cap - 1 bytes ending in "..." (docs/trace-format.md). */
+    {
+        char h[GP_HOST_NAME_MAX + 1], big[10000];
+        const char *evil = "gpu\x1b[2J\n\tnode \x7f\xc3\xa9";
+        int changed = -1;
+
+        is_str(gp_fmt_host(h, sizeof h, "node-7.example.org", 18, &changed), "node-7.example.org",
+               "a plain host name is kept");
+        is_int(changed, 0, "and not counted as changed");
+        is_str(gp_fmt_host(h, sizeof h, evil, strlen(evil), &changed), "gpu?[2J??node????",
+               "control characters, space, DEL and non-ASCII bytes become '?'");
+        is_int(changed, 1, "counted as changed");
+        is_str(gp_fmt_host(h, sizeof h, "a\0b", 3, &changed), "a?b", "a NUL inside the name too");
+        memset(big, 'x', sizeof big);
+        gp_fmt_host(h, sizeof h, big, sizeof big, &changed);
+        is_int(strlen(h), GP_HOST_NAME_MAX, "a 10000-byte name is cut to %d bytes",
+               GP_HOST_NAME_MAX);
+        is_str(h + GP_HOST_NAME_MAX - 4, "x...", "ending in ...");
+        is_int(changed, 1, "counted as changed");
+        is_str(gp_fmt_host(h, 6, "abcdefg", 7, NULL), "ab...", "any buffer size");
+        is_str(gp_fmt_host(h, 6, "abcde", 5, NULL), "abcde", "a name that just fits is whole");
+    }
     return done_testing();
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "gpumon/nvml.h"
+#include "tests/fakenvml/fakenvml_env.h"
 #include "tests/tap.h"
 
 #define MIB (1ULL << 20)
@@ -41,12 +42,7 @@ static double f_gpm_mean(double t1, double t2, int i)
 
 static void env_reset(void)
 {
-    static const char *const vars[] = { "FAKENVML_GPUS", "FAKENVML_NAME", "FAKENVML_GPM",
-                                        "FAKENVML_PIDS", "FAKENVML_FAIL", "FAKENVML_LOST",
-                                        "FAKENVML_NO", "FAKENVML_TIME" };
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
-        unsetenv(vars[i]);
-    setenv("GPUPACK_NVML_PATH", fake_path, 1);
+    fakenvml_env_reset(fake_path);
 }
 
 static void set_time(double t)
@@ -131,11 +127,20 @@ static void metric_names(void)
     is_int(gp_nvml_sample_metrics(&s, m, 0), 0, "metrics: max 0");
 
     s.valid = ~0u;
+    s.pcie_tx_start_ns = 3000;
+    s.pcie_tx_dur_ns = 20000000;
+    s.pcie_rx_start_ns = 20003000;
+    s.pcie_rx_dur_ns = 21000000;
     n = gp_nvml_sample_metrics(&s, m, GP_NVML_SAMPLE_METRICS_MAX + 4);
     is_int(n, GP_NVML_SAMPLE_METRICS_MAX, "metrics: all valid gives every name");
     for (int i = 0; i < n && i < GP_NVML_SAMPLE_METRICS_MAX; i++)
         same &= strcmp(m[i].name, all[i]) == 0;
     ok(same, "metrics: names and order as documented");
+    if (n == GP_NVML_SAMPLE_METRICS_MAX) {
+        ok(m[7].ts_ns == 3000 && m[7].dur_ns == 20000000,
+           "metrics: PCIe TX covers the window it was counted over, not an instant");
+        ok(m[8].ts_ns == 20003000 && m[8].dur_ns == 21000000, "metrics: PCIe RX likewise");
+    }
 
     memset(&p, 0, sizeof p);
     p.pid = 77;
@@ -637,6 +642,91 @@ static void old_driver(void)
     gp_nvml_close(nv);
 }
 
+/* --- latencies and the parts of a reading ---------------------------------------- */
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The fake blocks as NVML documents (PCIe: a byte counter over 20 ms, per
+ * call); a PCIe reading says which window it covers; the fast part leaves
+ * the PCIe fields alone and the other way round. */
+static void parts(void)
+{
+    const uint32_t pcie = GP_S_PCIE_TX | GP_S_PCIE_RX;
+    gp_gpu_sample s;
+    gp_gpu_proc procs[4];
+    gp_nvml *nv;
+    int64_t t0, t1;
+    int n = -1;
+
+    env_reset();
+    setenv("FAKENVML_PIDS", "1234:1024:37", 1);
+    nv = open_fake();
+    ok(nv != NULL, "parts: open (latencies on, the default)");
+    if (!nv)
+        return;
+    t0 = mono_ns();
+    is_int(gp_nvml_read(nv, 0, GP_NVML_READ_PCIE, &s, procs, 4, &n), 0, "parts: PCIe alone");
+    t1 = mono_ns();
+    ok(t1 - t0 >= 40000000, "parts: the two PCIe calls block 20 ms each (%.1f ms)",
+       (t1 - t0) / 1e6);
+    is_int(s.valid, pcie, "parts: a PCIe reading has only the PCIe fields");
+    is_int(n, 0, "parts: and no processes");
+    ok(s.pcie_tx_dur_ns >= 20000000 && s.pcie_rx_dur_ns >= 20000000,
+       "parts: each counter covers at least its 20 ms");
+    ok(s.pcie_tx_start_ns >= t0 && s.pcie_rx_start_ns >= s.pcie_tx_start_ns + s.pcie_tx_dur_ns &&
+       s.pcie_rx_start_ns + s.pcie_rx_dur_ns <= t1,
+       "parts: TX then RX, one after the other, inside the call");
+
+    t0 = mono_ns();
+    is_int(gp_nvml_read(nv, 1, GP_NVML_READ_FAST, &s, procs, 4, &n), 0, "parts: fast alone");
+    t1 = mono_ns();
+    ok(!(s.valid & pcie) && (s.valid & GP_S_GPU_UTIL) && (s.valid & GP_S_PROCS),
+       "parts: a fast reading has everything but PCIe");
+    ok(t1 - t0 >= 5000000, "parts: the fast calls block too (%.1f ms, >= 5 ms modelled)",
+       (t1 - t0) / 1e6);
+    is_int(gp_nvml_read(nv, 1, 0, &s, NULL, 0, NULL), 0, "parts: nothing asked");
+    is_int(s.valid, 0, "parts: nothing read");
+    gp_nvml_close(nv);
+
+    env_reset();
+    setenv("FAKENVML_LATENCY", "0", 1);
+    nv = open_fake();
+    ok(nv != NULL, "parts: open without latencies");
+    if (!nv)
+        return;
+    t0 = mono_ns();
+    is_int(gp_nvml_read(nv, 0, GP_NVML_READ_PCIE, &s, NULL, 0, NULL), 0, "parts: PCIe at once");
+    t1 = mono_ns();
+    ok(s.pcie_tx_dur_ns == 20000000 && s.pcie_tx_start_ns + s.pcie_tx_dur_ns <= t1 &&
+       s.pcie_tx_start_ns + s.pcie_tx_dur_ns >= t0,
+       "parts: a call that returns sooner covers the 20 ms before it returned");
+    gp_nvml_close(nv);
+
+    env_reset();
+    setenv("FAKENVML_HANG", "1:300", 1);
+    setenv("FAKENVML_GPM", "0", 1);
+    nv = open_fake();
+    ok(nv != NULL, "parts: open with GPU 1 hanging");
+    if (!nv)
+        return;
+    t0 = mono_ns();
+    gp_nvml_read(nv, 0, GP_NVML_READ_FAST, &s, NULL, 0, NULL);
+    t1 = mono_ns();
+    ok(t1 - t0 < 300000000, "parts: GPU 0 is not slowed by GPU 1's hang (%.1f ms)",
+       (t1 - t0) / 1e6);
+    t0 = mono_ns();
+    is_int(gp_nvml_read(nv, 1, GP_NVML_READ_FAST, &s, NULL, 0, NULL), 0, "parts: GPU 1 reads");
+    t1 = mono_ns();
+    ok(t1 - t0 >= 6 * 300000000LL, "parts: slowly: 300 ms more per call, 6 calls (%.0f ms)",
+       (t1 - t0) / 1e6);
+    gp_nvml_close(nv);
+}
+
 /* Two handles at once: NVML counts init/shutdown, so closing one leaves the
  * other working. */
 static void two_handles(void)
@@ -679,6 +769,7 @@ int main(void)
     gpm();
     processes();
     old_driver();
+    parts();
     two_handles();
     return done_testing();
 }

@@ -1,8 +1,10 @@
 /* test_store.c: the trace store round trip, filters, strings and lifecycle. */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "common/store.h"
@@ -280,6 +282,96 @@ static void many_strings(void)
     gp_trace_close(t);
 }
 
+/* A process's host and clock anchors are kept (schema 2). */
+static void anchors(void)
+{
+    const char *path = tmpdir_path("anchors.gpupack");
+    gp_error err = { 0 };
+    gp_writer *w = gp_writer_create(path, 0, &err);
+    gp_trace *t;
+    gp_iter *it;
+    gp_record r;
+
+    gp_record_init(&r, GP_KIND_PROCESS);
+    r.u.process.pid = 42;
+    r.u.process.hostname = gp_writer_intern(w, "node-7", 6, &err);
+    r.u.process.anchor_start_ns = 1700000000123456789LL;
+    r.u.process.anchor_start_err_ns = 25;
+    r.u.process.anchor_end_ns = 1700000000123457789LL;
+    r.u.process.anchor_end_err_ns = 31;
+    is_int(gp_writer_put(w, &r, &err), GP_OK, "a process with anchors is written");
+    is_int(gp_writer_close(w, &err), GP_OK, "close: %s", err.msg);
+    t = gp_trace_open(path, &err);
+    it = t ? gp_trace_iter(t, GP_KIND_PROCESS, NULL, &err) : NULL;
+    memset(&r, 0, sizeof r);
+    is_int(it ? gp_iter_next(it, &r, &err) : -1, 1, "and read back: %s", err.msg);
+    is_str(t ? gp_trace_string(t, r.u.process.hostname) : "", "node-7", "its host");
+    ok(r.u.process.anchor_start_ns == 1700000000123456789LL &&
+           r.u.process.anchor_start_err_ns == 25, "its start anchor");
+    ok(r.u.process.anchor_end_ns == 1700000000123457789LL && r.u.process.anchor_end_err_ns == 31,
+       "its end anchor");
+    gp_iter_free(it);
+    gp_trace_close(t);
+}
+
+/* A trace of schema version 1 (process table as docs/trace-format.md
+ * described it, without the anchors) still opens: every old column reads
+ * as written, the added ones as 0. */
+static void older_version(void)
+{
+    const char *path = tmpdir_path("v1.gpupack");
+    gp_error err = { 0 };
+    gp_filter f = { 0 };
+    sqlite3 *db = NULL;
+    gp_trace *t;
+    gp_iter *it;
+    gp_record r;
+    int rc = -1;
+
+    if (sqlite3_open(path, &db) == SQLITE_OK)
+        rc = sqlite3_exec(
+            db,
+            "PRAGMA application_id = 1196445771; PRAGMA user_version = 1;"
+            "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+            "CREATE TABLE strings(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);"
+            "CREATE TABLE process(pid INTEGER, ppid INTEGER, cmdline INTEGER, start_ns INTEGER,"
+            " end_ns INTEGER, exit_status INTEGER, end_reason INTEGER, signal INTEGER,"
+            " collector_version INTEGER, hostname INTEGER, rank INTEGER, cupti_version INTEGER,"
+            " driver_version INTEGER, UNIQUE(pid, start_ns));"
+            "INSERT INTO meta VALUES('complete', '1');"
+            "INSERT INTO strings VALUES(1, 'python train.py'), (2, 'node-3');"
+            "INSERT INTO process VALUES(7, 1, 1, 1000, 9000, 0, 1, 0, 0, 2, 3, 130001, 13000);",
+            NULL, NULL, NULL);
+    sqlite3_close(db);
+    is_int(rc, SQLITE_OK, "a version 1 trace made by hand");
+    t = gp_trace_open(path, &err);
+    ok(t != NULL, "opens: %s", err.msg);
+    if (!t)
+        return;
+    is_int(gp_trace_schema_version(t), 1, "as version 1");
+    it = gp_trace_iter(t, GP_KIND_PROCESS, NULL, &err);
+    memset(&r, 0xff, sizeof r);
+    is_int(it ? gp_iter_next(it, &r, &err) : -1, 1, "its process reads: %s", err.msg);
+    ok(r.u.process.pid == 7 && r.u.process.ppid == 1 && r.u.process.start_ns == 1000 &&
+           r.u.process.end_ns == 9000 && r.u.process.end_reason == 1 && r.u.process.rank == 3 &&
+           r.u.process.cupti_version == 130001 && r.u.process.driver_version == 13000,
+       "its version 1 columns as written");
+    is_str(gp_trace_string(t, r.u.process.hostname), "node-3", "its host");
+    ok(r.u.process.anchor_start_ns == 0 && r.u.process.anchor_start_err_ns == 0 &&
+           r.u.process.anchor_end_ns == 0 && r.u.process.anchor_end_err_ns == 0,
+       "the columns of version 2 read as 0, unknown");
+    gp_iter_free(it);
+    /* Asking for an added column alone works too. */
+    f.fields = gp_trace_fields_mask(GP_KIND_PROCESS, "pid anchor_end_ns");
+    it = gp_trace_iter(t, GP_KIND_PROCESS, &f, &err);
+    memset(&r, 0xff, sizeof r);
+    is_int(it ? gp_iter_next(it, &r, &err) : -1, 1, "a field mask with an added column: %s",
+           err.msg);
+    ok(r.u.process.pid == 7 && r.u.process.anchor_end_ns == 0, "reads the default");
+    gp_iter_free(it);
+    gp_trace_close(t);
+}
+
 int main(void)
 {
     if (tmpdir_create() < 0)
@@ -288,6 +380,8 @@ int main(void)
     filters();
     lifecycle();
     many_strings();
+    anchors();
+    older_version();
     tmpdir_remove();
     return done_testing();
 }

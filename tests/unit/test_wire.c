@@ -157,9 +157,82 @@ static void compatibility(void)
     gp_wire_dec_free(d);
 }
 
+/* The hello's host name and clock anchors (Process fields 10 and 14 to 17
+ * in proto/gpupack.proto), in bytes written out by hand from the field
+ * numbers; and a hello of a collector from before the anchors. */
+static void hello_anchors(void)
+{
+    gp_wire_dec *d = gp_wire_dec_new();
+    gp_wire_enc *e = gp_wire_enc_new();
+    gp_batch *b = gp_batch_new(), *back = gp_batch_new();
+    gp_buf buf = GP_BUF_INIT;
+    gp_error err = { 0 };
+    const gp_process *p;
+    size_t n;
+
+    /* Batch{wire_version=1 (08 01), pid=77 (10 4d),
+     *       strings=[{id=1 (08 01), text="node-7" (12 06 ...)}] (22 0a ...),
+     *       processes=[Process (2a LEN) {pid=77 (08 4d), start_ns=1000 (20 e8 07),
+     *                  hostname=1 (50 01), then in the new hello:
+     *                  anchor_start_ns=1700000000123456789     (70 + 9-byte varint),
+     *                  anchor_start_err_ns=25                  (78 19),
+     *                  anchor_end_ns=1700000000123457789       (80 01 + 9-byte varint),
+     *                  anchor_end_err_ns=31                    (88 01 1f)}]} */
+    static const uint8_t old[] = {
+        0x08, 0x01, 0x10, 0x4d, 0x22, 0x0a, 0x08, 0x01, 0x12, 0x06, 0x6e, 0x6f, 0x64, 0x65,
+        0x2d, 0x37, 0x2a, 0x07, 0x08, 0x4d, 0x20, 0xe8, 0x07, 0x50, 0x01,
+    };
+    static const uint8_t new_hello[] = {
+        0x08, 0x01, 0x10, 0x4d, 0x22, 0x0a, 0x08, 0x01, 0x12, 0x06, 0x6e, 0x6f, 0x64, 0x65,
+        0x2d, 0x37, 0x2a, 0x21, 0x08, 0x4d, 0x20, 0xe8, 0x07, 0x50, 0x01,
+        0x70, 0x95, 0x9a, 0x97, 0xec, 0xe3, 0x9f, 0xe7, 0xcb, 0x17,
+        0x78, 0x19,
+        0x80, 0x01, 0xfd, 0xa1, 0x97, 0xec, 0xe3, 0x9f, 0xe7, 0xcb, 0x17,
+        0x88, 0x01, 0x1f,
+    };
+
+    is_int(gp_wire_decode(d, new_hello, sizeof new_hello, b, &err), GP_OK,
+           "a hello with anchors decodes: %s", err.msg);
+    p = gp_batch_items(b, GP_KIND_PROCESS, &n);
+    ok(n == 1 && p[0].pid == 77 && p[0].start_ns == 1000 && p[0].hostname == 1,
+       "its pid, start and host name (string 1)");
+    ok(n == 1 && p[0].anchor_start_ns == 1700000000123456789LL && p[0].anchor_start_err_ns == 25,
+       "start anchor and its error: fields 14 and 15");
+    ok(n == 1 && p[0].anchor_end_ns == 1700000000123457789LL && p[0].anchor_end_err_ns == 31,
+       "end anchor and its error: fields 16 and 17");
+    is_str(gp_batch_string(b, 0, NULL, NULL), "node-7", "the host name's text");
+
+    /* Encoded again: the same fields come back. */
+    is_int(gp_wire_encode_frame(e, b, &buf), GP_OK, "encode it");
+    is_int(decode_frame(d, &buf, back, &err), GP_OK, "and decode: %s", err.msg);
+    {
+        gp_record x, y;
+        const char *field = "";
+        gp_batch_get(b, GP_KIND_PROCESS, 0, &x);
+        gp_batch_get(back, GP_KIND_PROCESS, 0, &y);
+        ok(gp_batch_record_count(back) == 1 && rec_equal(&x, &y, &field),
+           "round trip keeps every field (%s)", field);
+    }
+
+    is_int(gp_wire_decode(d, old, sizeof old, b, &err), GP_OK,
+           "a hello without anchors (older collector) decodes: %s", err.msg);
+    p = gp_batch_items(b, GP_KIND_PROCESS, &n);
+    ok(n == 1 && p[0].pid == 77 && p[0].hostname == 1, "its pid and host name");
+    ok(n == 1 && p[0].anchor_start_ns == 0 && p[0].anchor_start_err_ns == 0 &&
+           p[0].anchor_end_ns == 0 && p[0].anchor_end_err_ns == 0,
+       "its anchors read as 0, unknown");
+
+    gp_buf_free(&buf);
+    gp_batch_free(b);
+    gp_batch_free(back);
+    gp_wire_enc_free(e);
+    gp_wire_dec_free(d);
+}
+
 int main(void)
 {
     round_trip_every_kind();
     compatibility();
+    hello_anchors();
     return done_testing();
 }

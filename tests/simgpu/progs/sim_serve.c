@@ -4,13 +4,14 @@
  * (simulated times, never GPU measurements).
  *
  *   sim_serve [--rate R] [--seconds S | --requests N] [--kernels K]
- *             [--kernel-us U] [--seed X] [--no-nvtx] [--stuck]
+ *             [--kernel-us U] [--blocks B] [--seed X] [--no-nvtx] [--stuck]
  *
  * Requests arrive as a Poisson process at R per second (default 200) for S
  * seconds (default 2) or N requests. Each request, in arrival order, is one
  * NVTX push/pop range "request" (unless --no-nvtx) around K kernel launches
- * (default 4) of U us each (default 250) on one stream and a stream
- * synchronize. A request's latency runs from its arrival to the end
+ * (default 4) of U us each (default 250) over B blocks (default 1) on one
+ * stream and a stream synchronize. A request's latency runs from its
+ * arrival to the end
  * of its synchronize (time queued behind earlier requests included).
  * Prints on stdout one JSON line:
  *   {"job":"serve","requests":N,"rate":R,"service_ms":..,"p50_ms":..,"p95_ms":..,"p99_ms":..}
@@ -52,7 +53,7 @@ static void sleep_until(uint64_t t)
 int main(int argc, char **argv)
 {
     double rate = 200, seconds = 2, *lat;
-    int requests = 0, kernels = 4, nvtx = 1, n = 0, stuck = 0;
+    int requests = 0, kernels = 4, nvtx = 1, n = 0, stuck = 0, blocks = 1;
     unsigned seed = 1;
     uint64_t kernel_ns = 250000, t0, arrival;
     sp_counts c = { 0 };
@@ -66,6 +67,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--requests") == 0) requests = atoi(v), i++;
         else if (strcmp(argv[i], "--kernels") == 0) kernels = atoi(v), i++;
         else if (strcmp(argv[i], "--kernel-us") == 0) kernel_ns = (uint64_t)(atof(v) * 1000), i++;
+        else if (strcmp(argv[i], "--blocks") == 0) blocks = atoi(v), i++;
         else if (strcmp(argv[i], "--seed") == 0) seed = (unsigned)atoi(v), i++;
         else if (strcmp(argv[i], "--no-nvtx") == 0) nvtx = 0;
         else if (strcmp(argv[i], "--stuck") == 0) stuck = 1;
@@ -74,8 +76,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (rate <= 0 || kernels < 1 || kernel_ns == 0) {
-        fprintf(stderr, "%s: --rate, --kernels and --kernel-us must be above 0\n", prog);
+    if (rate <= 0 || kernels < 1 || kernel_ns == 0 || blocks < 1) {
+        fprintf(stderr, "%s: --rate, --kernels, --kernel-us and --blocks must be above 0\n", prog);
         return 2;
     }
     if (requests <= 0)
@@ -89,7 +91,7 @@ int main(int argc, char **argv)
     arrival = t0;
     if (stuck) {
         nvtxRangePushA("request");
-        sp_job_launch(&c, &j);
+        sp_job_launch(&c, &j, (unsigned)blocks);
         sleep_until(t0 + (uint64_t)(seconds * 1e9));
         requests = 0;
     }
@@ -100,7 +102,7 @@ int main(int argc, char **argv)
         if (nvtx)
             nvtxRangePushA("request");
         for (int k = 0; k < kernels; k++)
-            sp_job_launch(&c, &j);
+            sp_job_launch(&c, &j, (unsigned)blocks);
         sp_job_sync(&c, &j);
         if (nvtx) {
             nvtxRangePop();

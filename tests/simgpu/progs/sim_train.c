@@ -4,10 +4,11 @@
  * tests and benchmark (simulated times, never GPU measurements).
  *
  *   sim_train [--seconds S | --steps N] [--kernels K] [--kernel-us U] [--batch B]
- *             [--die-with D]
+ *             [--blocks G] [--die-with D]
  *
- * Each step launches K kernels (default 8) of U us each (default 500) on
- * one stream and ends with a stream synchronize (as a loss.item() does).
+ * Each step launches K kernels (default 8) of U us each (default 500) over
+ * G blocks (default 1) on one stream and ends with a stream synchronize
+ * (as a loss.item() does).
  * Runs N steps, or for S seconds (default 2). Prints on stdout one JSON line:
  *   {"job":"train","steps":N,"seconds":T,"samples_per_s":X}
  * with B samples per step (default 32), and the usual summary on stderr.
@@ -28,7 +29,7 @@
 int main(int argc, char **argv)
 {
     double seconds = 2, elapsed;
-    int steps = 0, kernels = 8, batch = 32, n = 0, die_with = -1;
+    int steps = 0, kernels = 8, batch = 32, n = 0, blocks = 1, die_with = -1;
     uint64_t kernel_ns = 500000, t0;
     sp_counts c = { 0 };
     sp_job j;
@@ -42,21 +43,22 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--kernels") == 0) kernels = atoi(v), i++;
         else if (strcmp(argv[i], "--kernel-us") == 0) kernel_ns = (uint64_t)(atof(v) * 1000), i++;
         else if (strcmp(argv[i], "--batch") == 0) batch = atoi(v), i++;
+        else if (strcmp(argv[i], "--blocks") == 0) blocks = atoi(v), i++;
         else if (strcmp(argv[i], "--die-with") == 0) die_with = atoi(v), i++;
         else {
             fprintf(stderr, "%s: unknown argument %s\n", prog, argv[i]);
             return 2;
         }
     }
-    if (kernels < 1 || kernel_ns == 0 || batch < 1) {
-        fprintf(stderr, "%s: --kernels, --kernel-us and --batch must be above 0\n", prog);
+    if (kernels < 1 || kernel_ns == 0 || batch < 1 || blocks < 1) {
+        fprintf(stderr, "%s: --kernels, --kernel-us, --batch and --blocks must be above 0\n", prog);
         return 2;
     }
     sp_job_start(&j, prog, "train_layer", kernel_ns, SP_RT_LAUNCH_CU13);
     t0 = sp_now_ns();
     for (n = 0; steps > 0 ? n < steps : (double)(sp_now_ns() - t0) < seconds * 1e9; n++) {
         for (int k = 0; k < kernels; k++)
-            sp_job_launch(&c, &j);
+            sp_job_launch(&c, &j, (unsigned)blocks);
         sp_job_sync(&c, &j);
     }
     elapsed = (double)(sp_now_ns() - t0) / 1e9;
@@ -67,7 +69,7 @@ int main(int argc, char **argv)
         struct timespec wait = { 1, 0 };
         sp_job_set_duration(&j, 10000000000ull);
         for (int k = 0; k < die_with; k++)
-            sp_job_launch(&c, &j);
+            sp_job_launch(&c, &j, (unsigned)blocks);
         snprintf(extra, sizeof extra, "in_flight=%d", die_with);
         sp_summary(prog, &c, extra);
         fflush(stderr);

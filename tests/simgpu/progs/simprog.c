@@ -40,7 +40,12 @@ CUfunction sp_kernel(CUmodule mod, const char *name, uint64_t ns)
 
 void sp_launch(sp_counts *c, CUfunction f, CUstream s)
 {
-    CK(cuLaunchKernel(f, 1, 1, 1, 32, 1, 1, 0, s, NULL, NULL));
+    sp_launch_blocks(c, f, s, 1);
+}
+
+void sp_launch_blocks(sp_counts *c, CUfunction f, CUstream s, unsigned blocks)
+{
+    CK(cuLaunchKernel(f, blocks, 1, 1, 32, 1, 1, 0, s, NULL, NULL));
     c->kernels++;
 }
 

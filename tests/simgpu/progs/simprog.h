@@ -30,6 +30,9 @@ CUcontext sp_context(int dev);
 CUfunction sp_kernel(CUmodule mod, const char *name, uint64_t ns);
 /* Launches f on s (1x1x1 grid of 32 threads) and counts it. */
 void sp_launch(sp_counts *c, CUfunction f, CUstream s);
+/* The same over a grid of blocks x 1 x 1 (blocks > 0): blocks occupy SMs
+ * when MPS clients share the device (tests/simgpu/README.md). */
+void sp_launch_blocks(sp_counts *c, CUfunction f, CUstream s, unsigned blocks);
 /* Prints the summary line (with extra text appended, may be "") on stderr. */
 void sp_summary(const char *prog, const sp_counts *c, const char *extra);
 uint64_t sp_now_ns(void);
@@ -53,8 +56,9 @@ typedef struct sp_job {
 } sp_job;
 extern const char sp_api[];       /* "driver" or "runtime" */
 void sp_job_start(sp_job *j, const char *prog, const char *name, uint64_t ns, int rt_launch);
-/* Launches the kernel (1x1x1 grid of 32 threads) on the job's stream; counted. */
-void sp_job_launch(sp_counts *c, sp_job *j);
+/* Launches the kernel (a grid of blocks x 1 x 1 of 32 threads) on the
+ * job's stream; counted. */
+void sp_job_launch(sp_counts *c, sp_job *j, unsigned blocks);
 /* Synchronizes the job's stream; counted. */
 void sp_job_sync(sp_counts *c, sp_job *j);
 /* Launches from now on run ns each. */

@@ -14,9 +14,9 @@ void sp_job_start(sp_job *j, const char *prog, const char *name, uint64_t ns, in
     j->kernel = sp_kernel(j->mod, name, ns);
 }
 
-void sp_job_launch(sp_counts *c, sp_job *j)
+void sp_job_launch(sp_counts *c, sp_job *j, unsigned blocks)
 {
-    sp_launch(c, j->kernel, j->stream);
+    sp_launch_blocks(c, j->kernel, j->stream, blocks);
 }
 
 void sp_job_sync(sp_counts *c, sp_job *j)

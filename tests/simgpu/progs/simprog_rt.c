@@ -44,9 +44,9 @@ void sp_job_start(sp_job *j, const char *prog, const char *name, uint64_t ns, in
     CK(simgpuFuncSetDuration(j->kernel, ns));
 }
 
-void sp_job_launch(sp_counts *c, sp_job *j)
+void sp_job_launch(sp_counts *c, sp_job *j, unsigned blocks)
 {
-    dim3 grid = { 1, 1, 1 }, block = { 32, 1, 1 };
+    dim3 grid = { blocks, 1, 1 }, block = { 32, 1, 1 };
 
     if (j->rt_launch == SP_RT_LAUNCH_CU13) {
         RK(__cudaLaunchKernel(job_handle, grid, block, NULL, 0, j->stream));
