@@ -1,6 +1,14 @@
 /* callbacks.c: the session's CUPTI callbacks: operations issued (one
  * relaxed atomic add per launch), new contexts and streams (described
- * once), and the co-scheduler's gate (gate.h). Run on the job's threads. */
+ * once), and the co-scheduler's gate (gate.h). Run on the job's threads.
+ *
+ * Launches, copies and memsets come through the driver (cuLaunchKernel:
+ * Triton, hand-written driver code) or the runtime (cudaLaunchKernel,
+ * CUDA 13's __cudaLaunchKernel: PyTorch eager, cuBLAS, cuDNN, CUDA C++), so
+ * both API domains are listened to. CUPTI gives no driver-domain callback
+ * for the driver calls the runtime makes internally; should it give one,
+ * a driver callback inside a runtime call the session handles is ignored,
+ * so each operation is counted and gated once, by the outermost layer. */
 #include "config.h"
 
 #include <string.h>
@@ -72,18 +80,48 @@ static void on_stream(CUcontext ctx, CUstream stream)
     pthread_mutex_unlock(&gp_sess.lock);
 }
 
+/* Per API domain ([0] driver, [1] runtime) and callback id: OP_COUNTED or
+ * OP_GRAPH, and what the function is to the gate. Written before the
+ * callbacks are enabled, read-only after. */
+static unsigned char op_kind[2][MAX_CBID];
+static gp_gate_fn gate_fn[2][MAX_CBID];
+/* > 0 while this thread is inside a runtime call the session handles. */
+static __thread int tl_runtime_depth;
+
+/* A driver or runtime API callback (enabled only for ids with an op kind
+ * or a gate class). The hot path: a few branches and an atomic add. */
+static void on_api(int rt, CUpti_CallbackId cbid, const CUpti_CallbackData *cd)
+{
+    int enter = cd->callbackSite == CUPTI_API_ENTER;
+    gp_gate_call call;
+
+    if (cbid >= MAX_CBID)
+        return;
+    if (rt) {
+        if (enter)
+            tl_runtime_depth++;
+        else if (tl_runtime_depth > 0)
+            tl_runtime_depth--;
+    } else if (tl_runtime_depth > 0) {
+        return; /* issued by the runtime call around it: counted there */
+    }
+    if (enter && op_kind[rt][cbid] == OP_COUNTED)
+        atomic_fetch_add_explicit(&gp_sess.ops_issued, 1, memory_order_relaxed);
+    if (gp_sess.gate_on && gate_fn[rt][cbid].op) {
+        gp_gate_call_init(&call, gate_fn[rt][cbid], cd->functionParams, enter, cd->context,
+                          !enter && cd->functionReturnValue
+                              ? *(const int *)cd->functionReturnValue : 0,
+                          cd->correlationData);
+        gp_gate_api(&call);
+    }
+}
+
 void CUPTIAPI gp_on_callback(void *ud, CUpti_CallbackDomain dom, CUpti_CallbackId cbid,
                                  const void *data)
 {
     (void)ud;
-    if (dom == CUPTI_CB_DOMAIN_DRIVER_API) {
-        const CUpti_CallbackData *cd = data;
-        /* The hot path: one branch and an atomic add per launch. */
-        if (cd->callbackSite == CUPTI_API_ENTER && cbid < MAX_CBID &&
-            gp_sess.op_kind[cbid] == OP_COUNTED)
-            atomic_fetch_add_explicit(&gp_sess.ops_issued, 1, memory_order_relaxed);
-        if (gp_sess.gate_on && cbid < MAX_CBID && gp_sess.gate_op[cbid])
-            gp_gate_api(gp_sess.gate_op[cbid], cd->callbackSite == CUPTI_API_ENTER);
+    if (dom == CUPTI_CB_DOMAIN_DRIVER_API || dom == CUPTI_CB_DOMAIN_RUNTIME_API) {
+        on_api(dom == CUPTI_CB_DOMAIN_RUNTIME_API, cbid, data);
     } else if (dom == CUPTI_CB_DOMAIN_NVTX) {
         gp_gate_nvtx(cbid != CUPTI_CBID_NVTX_nvtxRangePop);
     } else if (dom == CUPTI_CB_DOMAIN_RESOURCE && gp_sess.state == ACTIVE) {
@@ -95,31 +133,50 @@ void CUPTIAPI gp_on_callback(void *ud, CUpti_CallbackDomain dom, CUpti_CallbackI
     }
 }
 
-/* Marks the driver callbacks that issue GPU work, by their CUPTI names. */
+/* Whether a function issues GPU work the trace counts, by its CUPTI name:
+ * a launch, copy or memset (OP_COUNTED), a graph launch (OP_GRAPH, whose
+ * kernels carry a graph id), or neither (0). */
+static int op_kind_of(const char *name)
+{
+    if (strncmp(name, "__", 2) == 0)
+        name += 2; /* __cudaLaunchKernel: CUDA 13's <<<>>> */
+    if (strncmp(name, "cuGraphLaunch", 13) == 0 || strncmp(name, "cudaGraphLaunch", 15) == 0)
+        return OP_GRAPH;
+    if (((strncmp(name, "cuLaunch", 8) == 0 || strncmp(name, "cudaLaunch", 10) == 0) &&
+         !strstr(name, "HostFunc")) ||
+        strncmp(name, "cuMemcpy", 8) == 0 || strncmp(name, "cudaMemcpy", 10) == 0 ||
+        strncmp(name, "cuMemset", 8) == 0 || strncmp(name, "cudaMemset", 10) == 0)
+        return OP_COUNTED;
+    return 0;
+}
+
+/* Enables the driver and runtime callbacks that issue GPU work (and those
+ * the gate needs: synchronizations, captures), by their CUPTI names. */
 void gp_callbacks_enable(void)
 {
+    static const CUpti_CallbackDomain doms[2] = { CUPTI_CB_DOMAIN_DRIVER_API,
+                                                  CUPTI_CB_DOMAIN_RUNTIME_API };
+
     gp_sess.cupti.EnableCallback(1, gp_sess.sub, CUPTI_CB_DOMAIN_RESOURCE,
                                  CUPTI_CBID_RESOURCE_CONTEXT_CREATED);
     gp_sess.cupti.EnableCallback(1, gp_sess.sub, CUPTI_CB_DOMAIN_RESOURCE,
                                  CUPTI_CBID_RESOURCE_STREAM_CREATED);
-    for (uint32_t cbid = 1; cbid < MAX_CBID; cbid++) {
-        const char *name = NULL;
-        int kind = 0, gate;
+    for (int rt = 0; rt < 2; rt++) {
+        for (uint32_t cbid = 1; cbid < MAX_CBID; cbid++) {
+            const char *name = NULL;
+            gp_gate_fn gate = { GP_GATE_OP_NONE, GP_GATE_SCOPE_NONE, -1 };
+            int kind;
 
-        if (gp_sess.cupti.GetCallbackName(CUPTI_CB_DOMAIN_DRIVER_API, cbid, &name) !=
-                CUPTI_SUCCESS || !name)
-            continue;
-        if (strncmp(name, "cuGraphLaunch", 13) == 0)
-            kind = OP_GRAPH;
-        else if ((strncmp(name, "cuLaunch", 8) == 0 && !strstr(name, "HostFunc")) ||
-                 strncmp(name, "cuMemcpy", 8) == 0 || strncmp(name, "cuMemset", 8) == 0)
-            kind = OP_COUNTED;
-        gate = gp_sess.gate_on ? gp_gate_classify(name) : 0;
-        if ((kind || gate) && gp_sess.cupti.EnableCallback(1, gp_sess.sub,
-                                                           CUPTI_CB_DOMAIN_DRIVER_API, cbid) ==
-                                  CUPTI_SUCCESS) {
-            gp_sess.op_kind[cbid] = (unsigned char)kind;
-            gp_sess.gate_op[cbid] = (unsigned char)gate;
+            if (gp_sess.cupti.GetCallbackName(doms[rt], cbid, &name) != CUPTI_SUCCESS || !name)
+                continue;
+            kind = op_kind_of(name);
+            if (gp_sess.gate_on)
+                gate = gp_gate_describe(name);
+            if ((kind || gate.op) &&
+                gp_sess.cupti.EnableCallback(1, gp_sess.sub, doms[rt], cbid) == CUPTI_SUCCESS) {
+                op_kind[rt][cbid] = (unsigned char)kind;
+                gate_fn[rt][cbid] = gate;
+            }
         }
     }
     if (gp_sess.gate_on) { /* request ranges: default-domain push/pop */

@@ -60,9 +60,7 @@ typedef struct gp_session_state {
     atomic_int buffers_out;
     int max_buffers;
     size_t buffer_bytes;
-    unsigned char op_kind[MAX_CBID];
     int gate_on;                  /* a member of gpupack pack (gate.h) */
-    unsigned char gate_op[MAX_CBID];
     const char *api_names[2][MAX_CBID]; /* [driver, runtime], filled at start */
     gp_timebase tb;                     /* CUPTI's clock onto ours; under lock */
 } gp_session_state;
@@ -117,8 +115,8 @@ void gp_activity_decode_env(gp_decode_env *env);
 /* The subscriber's callback. */
 void CUPTIAPI gp_on_callback(void *ud, CUpti_CallbackDomain dom, CUpti_CallbackId cbid,
                              const void *data);
-/* Enables the resource callbacks, and the driver callbacks that issue GPU
- * work (and those the gate needs). After gp_gate_init. */
+/* Enables the resource callbacks, and the driver and runtime callbacks
+ * that issue GPU work (and those the gate needs). After gp_gate_init. */
 void gp_callbacks_enable(void);
 /* The gate's records (gate.h). App thread, gp_sess.lock not held. */
 void gp_session_gate_emit(const gp_record *r);

@@ -57,6 +57,38 @@ is "$(q both.gpupack "select count(*) from cosched c join process p on p.pid = c
 is "$(ls "$T" | grep -c '^gpupack/pack-\|\.region$')" 0 "the shared region is removed at the end"
 is "$(find "$T/gpupack" -name 'pack-*' 2>/dev/null | wc -l)" 0 "nothing left in the runtime folder"
 
+# --- the same jobs through the CUDA runtime (cudaLaunchKernel, CUDA 13's __cudaLaunchKernel,
+# cudaStreamSynchronize: the simulated GPU's fake libcudart, which reaches the driver without
+# driver API calls, as PyTorch eager and cuBLAS do) ----------------------------------------
+RT_SERVE="$PROGS/sim_rt_serve --rate 200 --seconds 1 --kernels 4 --kernel-us 250"
+RT_TRAIN="$PROGS/sim_rt_train --steps 40 --kernels 8 --kernel-us 500"
+run gpupack pack -o rt.gpupack --serve "$RT_SERVE" --train "$RT_TRAIN"
+is "$rc" 0 "pack runs both runtime jobs and exits 0"
+is "$(json "$out" serve requests) $(json "$out" train steps)" "200 40" "they served and trained to the end"
+like "$err" "gpupack pack: policy priority; serve: 200 requests" "the gate saw every request"
+is "$(q rt.gpupack 'select count(*) from kernel')" $((200 * 4 + 40 * 8)) "every kernel of both jobs is in the trace"
+ok "$([ "$(q rt.gpupack 'select count(*) from cosched where event = 1')" -gt 0 ]; echo $?)" \
+   "training launches made through the runtime were held while serving was busy"
+is "$(q rt.gpupack "select count(*) from cosched c join process p on p.pid = c.pid join strings s on s.id = p.cmdline where c.event in (1, 2) and s.text not like '%sim_rt_train%'")" 0 \
+   "holds come from the train job only"
+run gpupack pack -q -o rtburst.gpupack --serve "$PROGS/sim_rt_serve --rate 200 --seconds 1 --no-nvtx" \
+    --train "$RT_TRAIN"
+is "$rc" 0 "a runtime serve job without NVTX ranges"
+is "$(q rtburst.gpupack "select count(*) from cosched c join process p on p.pid = c.pid join strings s on s.id = p.cmdline where c.event = 4 and s.text like '%sim_rt_serve%'")" 200 \
+   "each burst of runtime launches up to its cudaStreamSynchronize is a request"
+
+# A job capturing a CUDA graph through the runtime while its other stream runs, with
+# a driver-level launch (Triton's) into the capture each round: launches into the
+# capture are not held or counted, the other stream's are, and nothing synchronizes
+# during the capture (which would invalidate it: the program would exit 1).
+run gpupack pack -o capture.gpupack --serve "$RT_SERVE" --train "$PROGS/sim_rt_capture --rounds 40 --gap-us 3000"
+is "$rc" 0 "a job capturing a graph through the runtime runs to the end beside the serve job"
+like "$err" "sim_rt_capture: kernels=$((40 + 3 * 40 * 3)) " "its capture succeeded and the graph ran"
+is "$(q capture.gpupack "select count(*) from kernel k join process p on p.pid = k.pid join strings s on s.id = p.cmdline where s.text like '%sim_rt_capture%'")" \
+   $((40 + 3 * 40 * 3)) "all its kernels are recorded"
+ok "$([ "$(q capture.gpupack "select count(*) from cosched c join process p on p.pid = c.pid join strings s on s.id = p.cmdline where c.event in (1, 2) and s.text like '%sim_rt_capture%'")" -gt 0 ]; echo $?)" \
+   "the other stream's launches were held while serving was busy"
+
 # --- off: plain sharing, nothing held ------------------------------------------------
 run gpupack pack -q -o off.gpupack --policy off --serve "$SERVE" --train "$TRAIN"
 is "$rc" 0 "policy off runs"

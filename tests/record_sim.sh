@@ -134,6 +134,41 @@ run gpupack record -o exit3.gpupack -- "$PROGS/sim_exit" 3
 is "$rc" 3 "the job's exit status 3 comes back"
 is "$(q exit3.gpupack 'select count(*) from kernel')" 1 "its kernel is recorded"
 
+# --- programs on the CUDA runtime (the simulated GPU's fake libcudart.so.13) -------------
+# Their launches reach the driver without driver API calls, as with the real
+# runtime: the trace joins each kernel to the runtime call that issued it.
+api_of() { # TRACE TABLE NAME DOMAIN: rows of TABLE joined to their API call NAME of DOMAIN
+    q "$1" "select count(*) from $2 k join api a on a.pid = k.pid and a.correlation = k.correlation join strings s on s.id = a.name where s.text = '$3' and a.domain = $4"
+}
+run gpupack record -o rtcap.gpupack -- "$PROGS/sim_rt_capture" --rounds 10 --gap-us 100
+is "$rc" 0 "sim_rt_capture recorded"
+line=$(printf '%s\n' "$err" | grep '^sim_rt_capture:')
+is "$(q rtcap.gpupack 'select count(*) from kernel')" "$(field "$line" kernels)" "every kernel of the runtime program is recorded"
+is "$(q rtcap.gpupack 'select count(*) from kernel k join api a on a.pid = k.pid and a.correlation = k.correlation where a.domain = 2')" \
+   "$(field "$line" kernels)" "each joins a runtime API call by correlation id"
+is "$(api_of rtcap.gpupack kernel __cudaLaunchKernel_v13000 2)" 10 "the side stream's kernels: __cudaLaunchKernel"
+is "$(api_of rtcap.gpupack kernel cudaGraphLaunch_v10000 2)" $(( $(field "$line" kernels) - 10 )) \
+   "the graph's kernels: cudaGraphLaunch"
+is "$(q rtcap.gpupack 'select count(*) from kernel where graph_id != 0')" $(( $(field "$line" kernels) - 10 )) \
+   "and they carry their graph id"
+is "$(api_of rtcap.gpupack sync cudaStreamSynchronize_v3020 2)" "$(field "$line" sync)" \
+   "synchronizations join cudaStreamSynchronize"
+is "$(q rtcap.gpupack "select count(*) from api a join strings s on s.id = a.name where a.domain = 1 and s.text = 'cuLaunchKernel'")" 10 \
+   "driver API launches: only the program's own cuLaunchKernel (the runtime's calls into the driver are none)"
+run gpupack record -o rttrain.gpupack -- "$PROGS/sim_rt_train" --steps 5 --kernels 8
+is "$(api_of rttrain.gpupack kernel __cudaLaunchKernel_v13000 2)" 40 "sim_rt_train: 40 kernels, each joined to its __cudaLaunchKernel"
+
+# The same job through the driver and through the runtime, killed with work
+# in flight: the same kernels recorded, and the same estimate of what was
+# lost (issued but never recorded: the 7 launches still running).
+for prog in sim_train sim_rt_train; do
+    run gpupack record -o "lost-$prog.gpupack" -- "$PROGS/$prog" --steps 5 --kernels 8 --die-with 7
+    is "$rc" 137 "$prog --die-with 7: killed"
+    is "$(q "lost-$prog.gpupack" 'select count(*) from kernel')" 40 "$prog: the 40 finished kernels are recorded"
+    is "$(q "lost-$prog.gpupack" 'select coalesce(sum(count), 0) from dropped where source = 4')" 7 \
+       "$prog: the trace counts the 7 launches in flight as lost"
+done
+
 # --- failure paths: one line, the job runs on ------------------------------------------
 run gpupack record -o taken.gpupack -- "$PROGS/sim_taken"
 is "$rc" 0 "CUPTI taken by another profiler: the job still exits 0"

@@ -77,7 +77,7 @@ static void register_atfork(void)
     pthread_atfork(NULL, NULL, after_fork_child);
 }
 
-static CUresult init_once(unsigned flags)
+CUresult sg_init(unsigned flags)
 {
     static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
     const char *env;
@@ -130,7 +130,7 @@ CUresult CUDAAPI cuInit(unsigned int Flags)
     simgpu_call c;
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuInit, "cuInit", &p);
-    return sg_call_end(&c, init_once(Flags));
+    return sg_call_end(&c, sg_init(Flags));
 }
 
 CUresult CUDAAPI cuDriverGetVersion(int *driverVersion)
@@ -380,6 +380,10 @@ static const struct {
     E(CUDA_ERROR_CONTEXT_IS_DESTROYED, "context is destroyed"),
     E(CUDA_ERROR_NOT_SUPPORTED, "operation not supported (by the gpupack simulated GPU)"),
     E(CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, "operation not permitted when stream is capturing"),
+    E(CUDA_ERROR_STREAM_CAPTURE_INVALIDATED,
+      "operation failed due to a previous error during capture"),
+    E(CUDA_ERROR_STREAM_CAPTURE_IMPLICIT,
+      "operation would make the legacy stream depend on a capturing blocking stream"),
     E(CUDA_ERROR_UNKNOWN, "unknown error"),
 #undef E
 };

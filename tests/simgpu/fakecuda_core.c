@@ -1,6 +1,7 @@
 /* fakecuda_core.c: the fake driver's plumbing: its lock, the registry of
- * live handles, ids, interned names, and tracing of API calls through the
- * attached fake CUPTI (see simgpu_internal.h). */
+ * live handles, ids, interned names, and tracing of API calls (the driver's
+ * and the fake runtime's) through the attached fake CUPTI (see
+ * simgpu_internal.h). */
 #include "config.h"
 
 #include <pthread.h>
@@ -159,11 +160,14 @@ const char *sg_intern(const char *s)
     return sg_strtab_intern(&names, s);
 }
 
-void sg_call_begin_sym(simgpu_call *c, CUpti_CallbackId cbid, const char *name,
-                       const void *params, const char *symbol)
+/* Fills c and, when a tracer is attached and this is not the tracer's own
+ * call, runs its ENTER side. */
+static void call_begin(simgpu_call *c, CUpti_CallbackDomain domain, CUpti_CallbackId cbid,
+                       const char *name, const void *params, const char *symbol)
 {
     const simgpu_tracer *t = atomic_load_explicit(&tracer, memory_order_acquire);
 
+    c->domain = domain;
     c->cbid = cbid;
     c->name = name;
     c->params = params;
@@ -185,9 +189,26 @@ void sg_call_begin_sym(simgpu_call *c, CUpti_CallbackId cbid, const char *name,
     in_tracer--;
 }
 
+void sg_call_begin_sym(simgpu_call *c, CUpti_CallbackId cbid, const char *name,
+                       const void *params, const char *symbol)
+{
+    call_begin(c, CUPTI_CB_DOMAIN_DRIVER_API, cbid, name, params, symbol);
+}
+
 void sg_call_begin(simgpu_call *c, CUpti_CallbackId cbid, const char *name, const void *params)
 {
-    sg_call_begin_sym(c, cbid, name, params, NULL);
+    call_begin(c, CUPTI_CB_DOMAIN_DRIVER_API, cbid, name, params, NULL);
+}
+
+void sg_call_begin_runtime(simgpu_call *c, CUpti_CallbackId cbid, const char *name,
+                           const void *params, const char *symbol)
+{
+    call_begin(c, CUPTI_CB_DOMAIN_RUNTIME_API, cbid, name, params, symbol);
+}
+
+int sg_call_end_runtime(simgpu_call *c, int result)
+{
+    return (int)sg_call_end(c, (CUresult)result);
 }
 
 CUresult sg_call_end(simgpu_call *c, CUresult result)

@@ -1,5 +1,6 @@
 /* fakecuda_ctx.c: contexts: created, primary, current per thread,
- * synchronize, destroy.
+ * synchronize (refused, invalidating the capture, while a stream capture
+ * forbids it: sg_capture_forbids), destroy.
  *
  * Simplification: each thread has one current context, not a stack;
  * cuCtxCreate makes the new context current and destroying the current
@@ -145,13 +146,10 @@ CUresult CUDAAPI cuCtxDestroy_v2(CUcontext ctx)
     return sg_call_end(&c, r);
 }
 
-CUresult CUDAAPI cuCtxSetCurrent(CUcontext ctx)
+CUresult sg_set_current(CUcontext ctx)
 {
-    cuCtxSetCurrent_params p = { ctx };
-    simgpu_call c;
     CUresult r = sg_ready();
 
-    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuCtxSetCurrent, "cuCtxSetCurrent", &p);
     if (r == CUDA_SUCCESS && ctx) {
         sg_lock();
         if (!sg_ctx_live(ctx))
@@ -160,7 +158,16 @@ CUresult CUDAAPI cuCtxSetCurrent(CUcontext ctx)
     }
     if (r == CUDA_SUCCESS)
         current = ctx;
-    return sg_call_end(&c, r);
+    return r;
+}
+
+CUresult CUDAAPI cuCtxSetCurrent(CUcontext ctx)
+{
+    cuCtxSetCurrent_params p = { ctx };
+    simgpu_call c;
+
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuCtxSetCurrent, "cuCtxSetCurrent", &p);
+    return sg_call_end(&c, sg_set_current(ctx));
 }
 
 CUresult CUDAAPI cuCtxGetCurrent(CUcontext *pctx)
@@ -197,48 +204,71 @@ CUresult CUDAAPI cuCtxGetDevice(CUdevice *device)
     return sg_call_end(&c, r);
 }
 
-CUresult CUDAAPI cuCtxSynchronize(void)
+struct CUctx_st *sg_ctx_all(void)
 {
-    simgpu_call c;
+    return all_contexts;
+}
+
+CUresult sg_ctx_sync(simgpu_call *c, CUcontext want)
+{
     struct CUctx_st *ctx = NULL;
     uint64_t t0 = sg_now(), target = 0;
     CUresult r = sg_ready();
 
-    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuCtxSynchronize, "cuCtxSynchronize", NULL);
-    if (r == CUDA_SUCCESS) {
-        sg_lock();
-        ctx = sg_ctx_current(&r);
-        if (ctx)
-            target = sg_ctx_idle_at(ctx);
-        sg_unlock();
-    }
     if (r != CUDA_SUCCESS)
-        return sg_call_end(&c, r);
+        return r;
+    sg_lock();
+    if (!want)
+        ctx = sg_ctx_current(&r);
+    else if (sg_ctx_live(want))
+        ctx = want;
+    else
+        r = CUDA_ERROR_INVALID_CONTEXT;
+    if (ctx && sg_capture_forbids())
+        r = CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+    if (r == CUDA_SUCCESS)
+        target = sg_ctx_idle_at(ctx);
+    sg_unlock();
+    if (r != CUDA_SUCCESS)
+        return r;
     sg_sleep_until(target);
     sg_lock();
     sg_emit_sync(CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_CONTEXT_SYNCHRONIZE, ctx->id,
                  CUPTI_SYNCHRONIZATION_INVALID_VALUE, CUPTI_SYNCHRONIZATION_INVALID_VALUE,
-                 CUPTI_SYNCHRONIZATION_INVALID_VALUE, t0, sg_now(), c.correlation_id);
+                 CUPTI_SYNCHRONIZATION_INVALID_VALUE, t0, sg_now(), c->correlation_id);
     sg_unlock();
     sg_synchronized(CUPTI_CBID_SYNCHRONIZE_CONTEXT_SYNCHRONIZED, ctx, NULL);
-    return sg_call_end(&c, CUDA_SUCCESS);
+    return CUDA_SUCCESS;
 }
 
-CUresult CUDAAPI cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice dev)
+CUresult CUDAAPI cuCtxSynchronize(void)
 {
-    cuDevicePrimaryCtxRetain_params p = { pctx, dev };
     simgpu_call c;
+
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuCtxSynchronize, "cuCtxSynchronize", NULL);
+    return sg_call_end(&c, sg_ctx_sync(&c, NULL));
+}
+
+CUresult CUDAAPI cuCtxSynchronize_v2(CUcontext ctx)
+{
+    cuCtxSynchronize_v2_params p = { ctx };
+    simgpu_call c;
+
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuCtxSynchronize_v2, "cuCtxSynchronize_v2", &p);
+    return sg_call_end(&c, sg_ctx_sync(&c, ctx));
+}
+
+CUresult sg_primary_retain(CUdevice dev, CUcontext *pctx)
+{
     struct CUctx_st *made = NULL;
     CUresult r = sg_ready();
 
-    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuDevicePrimaryCtxRetain,
-                  "cuDevicePrimaryCtxRetain", &p);
     if (r == CUDA_SUCCESS && !pctx)
         r = CUDA_ERROR_INVALID_VALUE;
     if (r == CUDA_SUCCESS && (dev < 0 || dev >= sg_device_count()))
         r = CUDA_ERROR_INVALID_DEVICE;
     if (r != CUDA_SUCCESS)
-        return sg_call_end(&c, r);
+        return r;
     sg_lock();
     if (!primary[dev])
         primary[dev] = made = ctx_new(dev, 0, 1);
@@ -251,7 +281,17 @@ CUresult CUDAAPI cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice dev)
     sg_unlock();
     if (made)
         sg_resource(CUPTI_CBID_RESOURCE_CONTEXT_CREATED, made, NULL, NULL);
-    return sg_call_end(&c, r);
+    return r;
+}
+
+CUresult CUDAAPI cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice dev)
+{
+    cuDevicePrimaryCtxRetain_params p = { pctx, dev };
+    simgpu_call c;
+
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuDevicePrimaryCtxRetain,
+                  "cuDevicePrimaryCtxRetain", &p);
+    return sg_call_end(&c, sg_primary_retain(dev, pctx));
 }
 
 /* Drops one reference; the last one destroys the primary context (a later

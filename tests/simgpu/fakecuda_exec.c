@@ -5,7 +5,12 @@
  * time (default SIMGPU_KERNEL_DEFAULT_NS). Graphs are built by stream
  * capture only: kernels launched on a capturing stream become the graph's
  * nodes, in order; other work on a capturing stream fails with
- * CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED (the capture stays valid).
+ * CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED (the capture stays valid). A
+ * context synchronize while a capture forbids it (sg_capture_forbids: any
+ * thread's GLOBAL-mode capture, or the caller's own non-RELAXED one) fails
+ * and invalidates that capture: launches into it then fail with
+ * CUDA_ERROR_STREAM_CAPTURE_INVALIDATED and cuStreamEndCapture returns that
+ * error and no graph, as cuda.h describes for the real driver.
  * cuGraphLaunch runs the nodes in order on its stream; their kernel records
  * carry the graph's id (cuptiGetGraphId of the captured CUgraph), a node id,
  * and the cuGraphLaunch call's correlation id. */
@@ -58,20 +63,17 @@ void sg_ctx_free_exec(struct CUctx_st *ctx)
     sg_handle_sweep(SG_GRAPH_EXEC, ctx, exec_free);
 }
 
-CUresult CUDAAPI cuModuleLoadData(CUmodule *module, const void *image)
+CUresult sg_module_load(CUmodule *module, const void *image)
 {
-    cuModuleLoadData_params p = { module, image };
-    simgpu_call c;
     struct CUmod_st *m = NULL;
     struct CUctx_st *ctx;
     CUpti_ModuleResourceData desc;
     CUresult r = sg_ready();
 
-    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuModuleLoadData, "cuModuleLoadData", &p);
     if (r == CUDA_SUCCESS && (!module || !image))
         r = CUDA_ERROR_INVALID_VALUE;
     if (r != CUDA_SUCCESS)
-        return sg_call_end(&c, r);
+        return r;
     sg_lock();
     ctx = sg_ctx_current(&r);
     if (ctx) {
@@ -96,7 +98,16 @@ CUresult CUDAAPI cuModuleLoadData(CUmodule *module, const void *image)
         desc.pCubin = image;
         sg_resource(CUPTI_CBID_RESOURCE_MODULE_LOADED, ctx, NULL, &desc);
     }
-    return sg_call_end(&c, r);
+    return r;
+}
+
+CUresult CUDAAPI cuModuleLoadData(CUmodule *module, const void *image)
+{
+    cuModuleLoadData_params p = { module, image };
+    simgpu_call c;
+
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuModuleLoadData, "cuModuleLoadData", &p);
+    return sg_call_end(&c, sg_module_load(module, image));
 }
 
 CUresult CUDAAPI cuModuleUnload(CUmodule hmod)
@@ -128,18 +139,15 @@ CUresult CUDAAPI cuModuleUnload(CUmodule hmod)
     return sg_call_end(&c, r);
 }
 
-CUresult CUDAAPI cuModuleGetFunction(CUfunction *hfunc, CUmodule hmod, const char *name)
+CUresult sg_module_function(CUfunction *hfunc, CUmodule hmod, const char *name)
 {
-    cuModuleGetFunction_params p = { hfunc, hmod, name };
-    simgpu_call c;
     struct CUfunc_st *f;
     CUresult r = sg_ready();
 
-    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuModuleGetFunction, "cuModuleGetFunction", &p);
     if (r == CUDA_SUCCESS && (!hfunc || !name || !*name))
         r = CUDA_ERROR_INVALID_VALUE;
     if (r != CUDA_SUCCESS)
-        return sg_call_end(&c, r);
+        return r;
     sg_lock();
     if (!sg_handle_is(hmod, SG_MODULE)) {
         r = CUDA_ERROR_INVALID_HANDLE;
@@ -168,7 +176,27 @@ CUresult CUDAAPI cuModuleGetFunction(CUfunction *hfunc, CUmodule hmod, const cha
     *hfunc = f;
 out:
     sg_unlock();
-    return sg_call_end(&c, r);
+    return r;
+}
+
+CUresult CUDAAPI cuModuleGetFunction(CUfunction *hfunc, CUmodule hmod, const char *name)
+{
+    cuModuleGetFunction_params p = { hfunc, hmod, name };
+    simgpu_call c;
+
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuModuleGetFunction, "cuModuleGetFunction", &p);
+    return sg_call_end(&c, sg_module_function(hfunc, hmod, name));
+}
+
+const char *sg_function_name(CUfunction f)
+{
+    const char *name = NULL;
+
+    sg_lock();
+    if (sg_handle_is(f, SG_FUNCTION))
+        name = f->name; /* interned: valid for the process's life */
+    sg_unlock();
+    return name;
 }
 
 CUresult simgpuFuncSetDuration(CUfunction f, uint64_t ns)
@@ -243,6 +271,42 @@ static CUresult graph_append(struct CUgraph_st *g, const sg_node *k)
     return CUDA_SUCCESS;
 }
 
+CUresult sg_launch(simgpu_call *c, CUfunction f, const unsigned grid[3], const unsigned block[3],
+                   unsigned shmem, CUstream hStream)
+{
+    struct CUstream_st *s;
+    sg_node k;
+    CUresult r = sg_ready();
+
+    if (r != CUDA_SUCCESS)
+        return r;
+    if (!grid[0] || !grid[1] || !grid[2] || !block[0] || !block[1] || !block[2] ||
+        (uint64_t)block[0] * block[1] * block[2] > 1024 || shmem > MAX_SHMEM_BYTES)
+        return CUDA_ERROR_INVALID_VALUE;
+    sg_lock();
+    r = sg_stream_get(hStream, &s);
+    if (r == CUDA_SUCCESS && (!sg_handle_is(f, SG_FUNCTION) || f->owner != s->owner))
+        r = CUDA_ERROR_INVALID_HANDLE;
+    if (r == CUDA_SUCCESS && s->capture && s->capture_invalid)
+        r = CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+    if (r == CUDA_SUCCESS) {
+        memset(&k, 0, sizeof k);
+        k.name = f->name;
+        k.duration_ns = f->duration_ns;
+        memcpy(k.grid, grid, sizeof k.grid);
+        memcpy(k.block, block, sizeof k.block);
+        k.shmem = shmem;
+        if (s->capture) {
+            k.node_id = sg_next_id64();
+            r = graph_append(s->capture, &k);
+        } else {
+            run_kernel(s, &k, sg_now(), c->correlation_id, 0);
+        }
+    }
+    sg_unlock();
+    return r;
+}
+
 CUresult CUDAAPI cuLaunchKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY,
                                 unsigned int gridDimZ, unsigned int blockDimX,
                                 unsigned int blockDimY, unsigned int blockDimZ,
@@ -251,59 +315,54 @@ CUresult CUDAAPI cuLaunchKernel(CUfunction f, unsigned int gridDimX, unsigned in
 {
     cuLaunchKernel_params p = { f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY,
                                 blockDimZ, sharedMemBytes, hStream, kernelParams, extra };
+    const unsigned grid[3] = { gridDimX, gridDimY, gridDimZ };
+    const unsigned block[3] = { blockDimX, blockDimY, blockDimZ };
     simgpu_call c;
-    const char *symbol = NULL;
-    struct CUstream_st *s;
-    sg_node k;
-    CUresult r = sg_ready();
 
-    if (r == CUDA_SUCCESS) {
-        sg_lock();
-        if (sg_handle_is(f, SG_FUNCTION))
-            symbol = f->name;
-        sg_unlock();
-    }
-    sg_call_begin_sym(&c, CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel, "cuLaunchKernel", &p, symbol);
-    if (r != CUDA_SUCCESS)
-        return sg_call_end(&c, r);
-    if (!gridDimX || !gridDimY || !gridDimZ || !blockDimX || !blockDimY || !blockDimZ ||
-        (uint64_t)blockDimX * blockDimY * blockDimZ > 1024 || sharedMemBytes > MAX_SHMEM_BYTES)
-        return sg_call_end(&c, CUDA_ERROR_INVALID_VALUE);
-    sg_lock();
-    r = sg_stream_get(hStream, &s);
-    if (r == CUDA_SUCCESS && (!sg_handle_is(f, SG_FUNCTION) || f->owner != s->owner))
-        r = CUDA_ERROR_INVALID_HANDLE;
-    if (r == CUDA_SUCCESS) {
-        memset(&k, 0, sizeof k);
-        k.name = f->name;
-        k.duration_ns = f->duration_ns;
-        k.grid[0] = gridDimX, k.grid[1] = gridDimY, k.grid[2] = gridDimZ;
-        k.block[0] = blockDimX, k.block[1] = blockDimY, k.block[2] = blockDimZ;
-        k.shmem = sharedMemBytes;
-        if (s->capture) {
-            k.node_id = sg_next_id64();
-            r = graph_append(s->capture, &k);
-        } else {
-            run_kernel(s, &k, sg_now(), c.correlation_id, 0);
-        }
-    }
-    sg_unlock();
-    return sg_call_end(&c, r);
+    sg_call_begin_sym(&c, CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel, "cuLaunchKernel", &p,
+                      sg_ready() == CUDA_SUCCESS ? sg_function_name(f) : NULL);
+    return sg_call_end(&c, sg_launch(&c, f, grid, block, sharedMemBytes, hStream));
 }
 
-CUresult CUDAAPI cuStreamBeginCapture_v2(CUstream hStream, CUstreamCaptureMode mode)
+int sg_capture_forbids(void)
 {
-    cuStreamBeginCapture_v2_params p = { hStream, mode };
-    simgpu_call c;
+    pthread_t me = pthread_self();
+    int forbids = 0;
+
+    for (struct CUctx_st *ctx = sg_ctx_all(); ctx; ctx = ctx->next_all) {
+        if (!sg_ctx_live(ctx))
+            continue;
+        for (struct CUstream_st *x = ctx->streams; x; x = x->next) {
+            int mine = pthread_equal(x->capture_thread, me);
+            if (!x->capture || (mine ? x->capture_mode == CU_STREAM_CAPTURE_MODE_RELAXED
+                                     : x->capture_mode != CU_STREAM_CAPTURE_MODE_GLOBAL))
+                continue;
+            x->capture_invalid = 1;
+            forbids = 1;
+        }
+    }
+    return forbids;
+}
+
+void sg_capture_drop(struct CUstream_st *s)
+{
+    if (!s->capture)
+        return;
+    graph_free(s->capture);
+    s->capture = NULL;
+    s->capture_invalid = 0;
+}
+
+CUresult sg_begin_capture(CUstream hStream, CUstreamCaptureMode mode)
+{
     struct CUstream_st *s;
     struct CUgraph_st *g;
     CUresult r = sg_ready();
 
-    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuStreamBeginCapture_v2, "cuStreamBeginCapture_v2", &p);
     if (r == CUDA_SUCCESS && (unsigned)mode > CU_STREAM_CAPTURE_MODE_RELAXED)
         r = CUDA_ERROR_INVALID_VALUE;
     if (r != CUDA_SUCCESS)
-        return sg_call_end(&c, r);
+        return r;
     sg_lock();
     r = sg_stream_get(hStream, &s);
     if (r == CUDA_SUCCESS && s == &s->owner->legacy)
@@ -322,53 +381,73 @@ CUresult CUDAAPI cuStreamBeginCapture_v2(CUstream hStream, CUstreamCaptureMode m
             g->id = sg_next_id();
             g->capturing = 1;
             s->capture = g;
+            s->capture_mode = mode;
+            s->capture_thread = pthread_self();
+            s->capture_invalid = 0;
         } else {
             r = CUDA_ERROR_OUT_OF_MEMORY;
         }
     }
     sg_unlock();
-    return sg_call_end(&c, r);
+    return r;
+}
+
+CUresult CUDAAPI cuStreamBeginCapture_v2(CUstream hStream, CUstreamCaptureMode mode)
+{
+    cuStreamBeginCapture_v2_params p = { hStream, mode };
+    simgpu_call c;
+
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuStreamBeginCapture_v2, "cuStreamBeginCapture_v2",
+                  &p);
+    return sg_call_end(&c, sg_begin_capture(hStream, mode));
+}
+
+/* An invalidated capture ends without a graph (*phGraph NULL) and
+ * CUDA_ERROR_STREAM_CAPTURE_INVALIDATED (cuda.h, cuStreamEndCapture). */
+CUresult sg_end_capture(CUstream hStream, CUgraph *phGraph)
+{
+    struct CUstream_st *s;
+    CUresult r = sg_ready();
+
+    if (r == CUDA_SUCCESS && !phGraph)
+        r = CUDA_ERROR_INVALID_VALUE;
+    if (r != CUDA_SUCCESS)
+        return r;
+    sg_lock();
+    r = sg_stream_get(hStream, &s);
+    if (r == CUDA_SUCCESS && !s->capture)
+        r = CUDA_ERROR_ILLEGAL_STATE;
+    if (r == CUDA_SUCCESS && s->capture_invalid) {
+        sg_capture_drop(s);
+        *phGraph = NULL;
+        r = CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+    } else if (r == CUDA_SUCCESS) {
+        s->capture->capturing = 0;
+        *phGraph = s->capture;
+        s->capture = NULL;
+    }
+    sg_unlock();
+    return r;
 }
 
 CUresult CUDAAPI cuStreamEndCapture(CUstream hStream, CUgraph *phGraph)
 {
     cuStreamEndCapture_params p = { hStream, phGraph };
     simgpu_call c;
-    struct CUstream_st *s;
-    CUresult r = sg_ready();
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuStreamEndCapture, "cuStreamEndCapture", &p);
-    if (r == CUDA_SUCCESS && !phGraph)
-        r = CUDA_ERROR_INVALID_VALUE;
-    if (r != CUDA_SUCCESS)
-        return sg_call_end(&c, r);
-    sg_lock();
-    r = sg_stream_get(hStream, &s);
-    if (r == CUDA_SUCCESS && !s->capture)
-        r = CUDA_ERROR_ILLEGAL_STATE;
-    if (r == CUDA_SUCCESS) {
-        s->capture->capturing = 0;
-        *phGraph = s->capture;
-        s->capture = NULL;
-    }
-    sg_unlock();
-    return sg_call_end(&c, r);
+    return sg_call_end(&c, sg_end_capture(hStream, phGraph));
 }
 
-CUresult CUDAAPI cuGraphInstantiateWithFlags(CUgraphExec *phGraphExec, CUgraph hGraph,
-                                             unsigned long long flags)
+CUresult sg_graph_instantiate(CUgraphExec *phGraphExec, CUgraph hGraph)
 {
-    cuGraphInstantiateWithFlags_params p = { phGraphExec, hGraph, flags };
-    simgpu_call c;
     struct CUgraphExec_st *e = NULL;
     CUresult r = sg_ready();
 
-    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuGraphInstantiateWithFlags,
-                  "cuGraphInstantiateWithFlags", &p);
     if (r == CUDA_SUCCESS && !phGraphExec)
         r = CUDA_ERROR_INVALID_VALUE;
     if (r != CUDA_SUCCESS)
-        return sg_call_end(&c, r);
+        return r;
     sg_lock();
     if (!sg_handle_is(hGraph, SG_GRAPH) || hGraph->capturing) {
         r = CUDA_ERROR_INVALID_VALUE;
@@ -400,19 +479,27 @@ CUresult CUDAAPI cuGraphInstantiateWithFlags(CUgraphExec *phGraphExec, CUgraph h
     *phGraphExec = e;
 out:
     sg_unlock();
-    return sg_call_end(&c, r);
+    return r;
 }
 
-CUresult CUDAAPI cuGraphLaunch(CUgraphExec hGraphExec, CUstream hStream)
+CUresult CUDAAPI cuGraphInstantiateWithFlags(CUgraphExec *phGraphExec, CUgraph hGraph,
+                                             unsigned long long flags)
 {
-    cuGraphLaunch_params p = { hGraphExec, hStream };
+    cuGraphInstantiateWithFlags_params p = { phGraphExec, hGraph, flags };
     simgpu_call c;
+
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuGraphInstantiateWithFlags,
+                  "cuGraphInstantiateWithFlags", &p);
+    return sg_call_end(&c, sg_graph_instantiate(phGraphExec, hGraph));
+}
+
+CUresult sg_graph_launch(simgpu_call *c, CUgraphExec hGraphExec, CUstream hStream)
+{
     struct CUstream_st *s;
     CUresult r = sg_ready();
 
-    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch, "cuGraphLaunch", &p);
     if (r != CUDA_SUCCESS)
-        return sg_call_end(&c, r);
+        return r;
     sg_lock();
     r = sg_stream_get(hStream, &s);
     if (r == CUDA_SUCCESS && (!sg_handle_is(hGraphExec, SG_GRAPH_EXEC) || hGraphExec->owner != s->owner))
@@ -422,19 +509,25 @@ CUresult CUDAAPI cuGraphLaunch(CUgraphExec hGraphExec, CUstream hStream)
     if (r == CUDA_SUCCESS) {
         uint64_t t = sg_now();
         for (size_t i = 0; i < hGraphExec->n; i++)
-            run_kernel(s, &hGraphExec->nodes[i], t, c.correlation_id, hGraphExec->id);
+            run_kernel(s, &hGraphExec->nodes[i], t, c->correlation_id, hGraphExec->id);
     }
     sg_unlock();
-    return sg_call_end(&c, r);
+    return r;
 }
 
-CUresult CUDAAPI cuGraphDestroy(CUgraph hGraph)
+CUresult CUDAAPI cuGraphLaunch(CUgraphExec hGraphExec, CUstream hStream)
 {
-    cuGraphDestroy_params p = { hGraph };
+    cuGraphLaunch_params p = { hGraphExec, hStream };
     simgpu_call c;
+
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuGraphLaunch, "cuGraphLaunch", &p);
+    return sg_call_end(&c, sg_graph_launch(&c, hGraphExec, hStream));
+}
+
+CUresult sg_graph_destroy(CUgraph hGraph)
+{
     CUresult r = sg_ready();
 
-    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuGraphDestroy, "cuGraphDestroy", &p);
     if (r == CUDA_SUCCESS) {
         sg_lock();
         if (!sg_handle_is(hGraph, SG_GRAPH))
@@ -445,16 +538,22 @@ CUresult CUDAAPI cuGraphDestroy(CUgraph hGraph)
             graph_free(hGraph);
         sg_unlock();
     }
-    return sg_call_end(&c, r);
+    return r;
 }
 
-CUresult CUDAAPI cuGraphExecDestroy(CUgraphExec hGraphExec)
+CUresult CUDAAPI cuGraphDestroy(CUgraph hGraph)
 {
-    cuGraphExecDestroy_params p = { hGraphExec };
+    cuGraphDestroy_params p = { hGraph };
     simgpu_call c;
+
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuGraphDestroy, "cuGraphDestroy", &p);
+    return sg_call_end(&c, sg_graph_destroy(hGraph));
+}
+
+CUresult sg_graph_exec_destroy(CUgraphExec hGraphExec)
+{
     CUresult r = sg_ready();
 
-    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuGraphExecDestroy, "cuGraphExecDestroy", &p);
     if (r == CUDA_SUCCESS) {
         sg_lock();
         if (sg_handle_is(hGraphExec, SG_GRAPH_EXEC))
@@ -463,7 +562,16 @@ CUresult CUDAAPI cuGraphExecDestroy(CUgraphExec hGraphExec)
             r = CUDA_ERROR_INVALID_VALUE;
         sg_unlock();
     }
-    return sg_call_end(&c, r);
+    return r;
+}
+
+CUresult CUDAAPI cuGraphExecDestroy(CUgraphExec hGraphExec)
+{
+    cuGraphExecDestroy_params p = { hGraphExec };
+    simgpu_call c;
+
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuGraphExecDestroy, "cuGraphExecDestroy", &p);
+    return sg_call_end(&c, sg_graph_exec_destroy(hGraphExec));
 }
 
 CUresult sg_query_graph_id(CUgraph graph, uint32_t *graph_id)

@@ -12,6 +12,7 @@
 
 #include <cuda.h>
 #include <cupti.h> /* also the <fn>_params structs (generated_cuda_meta.h) */
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,9 @@ struct CUstream_st {
     int priority;
     uint64_t busy_until;          /* mono: end of the last work queued */
     struct CUgraph_st *capture;   /* graph being captured, or NULL */
+    CUstreamCaptureMode capture_mode;
+    pthread_t capture_thread;     /* the thread that began the capture */
+    int capture_invalid;          /* invalidated: launches fail, EndCapture gives no graph */
 };
 
 struct CUctx_st {
@@ -123,6 +127,11 @@ void sg_call_begin(simgpu_call *c, CUpti_CallbackId cbid, const char *name, cons
 void sg_call_begin_sym(simgpu_call *c, CUpti_CallbackId cbid, const char *name,
                        const void *params, const char *symbol);
 CUresult sg_call_end(simgpu_call *c, CUresult result);
+/* The same for a call of the fake runtime (RUNTIME_API domain); result is
+ * a cudaError_t. */
+void sg_call_begin_runtime(simgpu_call *c, CUpti_CallbackId cbid, const char *name,
+                           const void *params, const char *symbol);
+int sg_call_end_runtime(simgpu_call *c, int result);
 /* Tracer access; wants/emit with the lock held. */
 int sg_wants(CUpti_ActivityKind kind);
 void sg_emit(const void *record, size_t size, uint64_t complete_ns);
@@ -135,6 +144,8 @@ CUresult sg_query_stream_id(CUcontext ctx, CUstream stream, uint32_t *stream_id)
 CUresult sg_query_graph_id(CUgraph graph, uint32_t *graph_id);
 
 /* --- fakecuda.c: init and devices --------------------------------------- */
+/* cuInit's work (loads CUDA_INJECTION64_PATH once). */
+CUresult sg_init(unsigned flags);
 /* CUDA_SUCCESS once cuInit succeeded (or while its injection runs), else
  * CUDA_ERROR_NOT_INITIALIZED or cuInit's failure. */
 CUresult sg_ready(void);
@@ -147,6 +158,14 @@ size_t sg_device_total_mem(int dev);
 struct CUctx_st *sg_ctx_current(CUresult *err);
 struct CUctx_st *sg_ctx_current_unlocked(void); /* as is, may be dead */
 int sg_ctx_live(const struct CUctx_st *ctx);
+/* Every context ever made, newest first, through next_all (lock held). */
+struct CUctx_st *sg_ctx_all(void);
+/* cuCtxSynchronize's work for ctx (NULL: the current context): fails with
+ * CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, invalidating the captures that
+ * forbid it, while sg_capture_forbids() says so. */
+CUresult sg_ctx_sync(simgpu_call *c, CUcontext ctx);
+CUresult sg_primary_retain(CUdevice dev, CUcontext *pctx);
+CUresult sg_set_current(CUcontext ctx);
 
 /* --- fakecuda_time.c: the virtual timeline ------------------------------- */
 uint64_t sg_now(void);                    /* CLOCK_MONOTONIC ns */
@@ -171,6 +190,11 @@ uint64_t sg_engine_place(int dev, int engine, uint64_t t, uint64_t dur);
  * CUDA_ERROR_CONTEXT_IS_DESTROYED, CUDA_ERROR_INVALID_HANDLE or
  * CUDA_ERROR_NOT_SUPPORTED (CU_STREAM_PER_THREAD). */
 CUresult sg_stream_get(CUstream h, struct CUstream_st **out);
+CUresult sg_stream_create(CUstream *ph, unsigned flags, int priority);
+CUresult sg_stream_destroy(CUstream h);
+/* cuStreamSynchronize's work. */
+CUresult sg_stream_sync(simgpu_call *c, CUstream h);
+CUresult sg_stream_is_capturing(CUstream h, CUstreamCaptureStatus *status);
 /* Frees every stream and event of ctx (lock held). */
 void sg_ctx_free_streams(struct CUctx_st *ctx);
 /* Emits a CUpti_ActivitySynchronization2 if wanted (lock held); t0..t1 are
@@ -182,9 +206,40 @@ void sg_emit_sync(CUpti_ActivitySynchronizationType type, uint32_t ctx_id, uint3
 /* --- fakecuda_exec.c ------------------------------------------------------ */
 /* Frees ctx's modules, functions, graphs and executable graphs (lock held). */
 void sg_ctx_free_exec(struct CUctx_st *ctx);
+/* Whether an ongoing stream capture forbids a potentially unsafe call (a
+ * context synchronize) on the calling thread: one this thread began in a
+ * mode other than CU_STREAM_CAPTURE_MODE_RELAXED, or one any thread began
+ * in CU_STREAM_CAPTURE_MODE_GLOBAL (cuda.h, cuThreadExchangeStreamCaptureMode;
+ * every thread is in the default GLOBAL mode here). If so, invalidates
+ * those captures and returns 1. Lock held. */
+int sg_capture_forbids(void);
+/* Ends s's capture without a graph (stream destroyed). Lock held. */
+void sg_capture_drop(struct CUstream_st *s);
+CUresult sg_module_load(CUmodule *module, const void *image);
+CUresult sg_module_function(CUfunction *hfunc, CUmodule hmod, const char *name);
+const char *sg_function_name(CUfunction f);
+CUresult sg_launch(simgpu_call *c, CUfunction f, const unsigned grid[3], const unsigned block[3],
+                   unsigned shmem, CUstream h);
+CUresult sg_begin_capture(CUstream h, CUstreamCaptureMode mode);
+CUresult sg_end_capture(CUstream h, CUgraph *phGraph);
+CUresult sg_graph_instantiate(CUgraphExec *phGraphExec, CUgraph hGraph);
+CUresult sg_graph_launch(simgpu_call *c, CUgraphExec hGraphExec, CUstream h);
+CUresult sg_graph_destroy(CUgraph hGraph);
+CUresult sg_graph_exec_destroy(CUgraphExec hGraphExec);
 
 /* --- fakecuda_mem.c ------------------------------------------------------- */
 /* Frees ctx's device memory (lock held). */
 void sg_ctx_free_memory(struct CUctx_st *ctx);
+/* A copy or memset (see the file's rules); kind is a CUpti_ActivityMemcpyKind
+ * (HTOD, DTOH, DTOD), elem 1 or 4 bytes. */
+CUresult sg_copy(simgpu_call *c, CUpti_ActivityMemcpyKind kind, void *dst, const void *src,
+                 size_t n, CUstream h, int async);
+CUresult sg_fill(simgpu_call *c, CUdeviceptr d, uint32_t value, size_t elem, size_t count,
+                 CUstream h, int async);
+/* Allocation for the current context: device memory, or pinned host memory. */
+CUresult sg_mem_alloc(void **out, size_t bytes, int pinned_host);
+CUresult sg_mem_free(void *p, int pinned_host);
+/* 1 if [p, p+bytes) is device memory. Takes the lock. */
+int sg_mem_is_device(const void *p, size_t bytes);
 
 #endif

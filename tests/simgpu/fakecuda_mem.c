@@ -147,6 +147,26 @@ static CUresult release(rangeset *set, uintptr_t p)
     return r;
 }
 
+CUresult sg_mem_alloc(void **out, size_t bytes, int pinned_host)
+{
+    return alloc(pinned_host ? &pinned_mem : &device_mem, out, bytes);
+}
+
+CUresult sg_mem_free(void *p, int pinned_host)
+{
+    return release(pinned_host ? &pinned_mem : &device_mem, (uintptr_t)p);
+}
+
+int sg_mem_is_device(const void *p, size_t bytes)
+{
+    int yes;
+
+    sg_lock();
+    yes = range_find(&device_mem, (uintptr_t)p, bytes) >= 0;
+    sg_unlock();
+    return yes;
+}
+
 CUresult CUDAAPI cuMemAlloc_v2(CUdeviceptr *dptr, size_t bytesize)
 {
     cuMemAlloc_v2_params p = { dptr, bytesize };
@@ -192,8 +212,8 @@ CUresult CUDAAPI cuMemFreeHost(void *ptr)
 
 enum { PINNED_BYTES_PER_NS = 25, PAGEABLE_BYTES_PER_NS = 8, D2D_BYTES_PER_NS = 1000 };
 
-static CUresult copy(simgpu_call *c, CUpti_ActivityMemcpyKind kind, void *dst, const void *src,
-                     size_t n, CUstream h, int async)
+CUresult sg_copy(simgpu_call *c, CUpti_ActivityMemcpyKind kind, void *dst, const void *src,
+                 size_t n, CUstream h, int async)
 {
     const void *host = kind == CUPTI_ACTIVITY_MEMCPY_KIND_HTOD ? src : dst;
     int engine = kind == CUPTI_ACTIVITY_MEMCPY_KIND_HTOD ? SG_ENGINE_H2D
@@ -270,8 +290,8 @@ CUresult CUDAAPI cuMemcpyHtoD_v2(CUdeviceptr dstDevice, const void *srcHost, siz
     simgpu_call c;
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuMemcpyHtoD_v2, "cuMemcpyHtoD_v2", &p);
-    return sg_call_end(&c, copy(&c, CUPTI_ACTIVITY_MEMCPY_KIND_HTOD, DEVPTR(dstDevice), srcHost,
-                                ByteCount, NULL, 0));
+    return sg_call_end(&c, sg_copy(&c, CUPTI_ACTIVITY_MEMCPY_KIND_HTOD, DEVPTR(dstDevice), srcHost,
+                                   ByteCount, NULL, 0));
 }
 
 CUresult CUDAAPI cuMemcpyDtoH_v2(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount)
@@ -280,8 +300,8 @@ CUresult CUDAAPI cuMemcpyDtoH_v2(void *dstHost, CUdeviceptr srcDevice, size_t By
     simgpu_call c;
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuMemcpyDtoH_v2, "cuMemcpyDtoH_v2", &p);
-    return sg_call_end(&c, copy(&c, CUPTI_ACTIVITY_MEMCPY_KIND_DTOH, dstHost, DEVPTR(srcDevice),
-                                ByteCount, NULL, 0));
+    return sg_call_end(&c, sg_copy(&c, CUPTI_ACTIVITY_MEMCPY_KIND_DTOH, dstHost, DEVPTR(srcDevice),
+                                   ByteCount, NULL, 0));
 }
 
 CUresult CUDAAPI cuMemcpyDtoD_v2(CUdeviceptr dstDevice, CUdeviceptr srcDevice, size_t ByteCount)
@@ -290,8 +310,8 @@ CUresult CUDAAPI cuMemcpyDtoD_v2(CUdeviceptr dstDevice, CUdeviceptr srcDevice, s
     simgpu_call c;
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuMemcpyDtoD_v2, "cuMemcpyDtoD_v2", &p);
-    return sg_call_end(&c, copy(&c, CUPTI_ACTIVITY_MEMCPY_KIND_DTOD, DEVPTR(dstDevice),
-                                DEVPTR(srcDevice), ByteCount, NULL, 0));
+    return sg_call_end(&c, sg_copy(&c, CUPTI_ACTIVITY_MEMCPY_KIND_DTOD, DEVPTR(dstDevice),
+                                   DEVPTR(srcDevice), ByteCount, NULL, 0));
 }
 
 CUresult CUDAAPI cuMemcpyHtoDAsync_v2(CUdeviceptr dstDevice, const void *srcHost, size_t ByteCount,
@@ -301,8 +321,8 @@ CUresult CUDAAPI cuMemcpyHtoDAsync_v2(CUdeviceptr dstDevice, const void *srcHost
     simgpu_call c;
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuMemcpyHtoDAsync_v2, "cuMemcpyHtoDAsync_v2", &p);
-    return sg_call_end(&c, copy(&c, CUPTI_ACTIVITY_MEMCPY_KIND_HTOD, DEVPTR(dstDevice), srcHost,
-                                ByteCount, hStream, 1));
+    return sg_call_end(&c, sg_copy(&c, CUPTI_ACTIVITY_MEMCPY_KIND_HTOD, DEVPTR(dstDevice), srcHost,
+                                   ByteCount, hStream, 1));
 }
 
 CUresult CUDAAPI cuMemcpyDtoHAsync_v2(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount,
@@ -312,8 +332,8 @@ CUresult CUDAAPI cuMemcpyDtoHAsync_v2(void *dstHost, CUdeviceptr srcDevice, size
     simgpu_call c;
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuMemcpyDtoHAsync_v2, "cuMemcpyDtoHAsync_v2", &p);
-    return sg_call_end(&c, copy(&c, CUPTI_ACTIVITY_MEMCPY_KIND_DTOH, dstHost, DEVPTR(srcDevice),
-                                ByteCount, hStream, 1));
+    return sg_call_end(&c, sg_copy(&c, CUPTI_ACTIVITY_MEMCPY_KIND_DTOH, dstHost, DEVPTR(srcDevice),
+                                   ByteCount, hStream, 1));
 }
 
 CUresult CUDAAPI cuMemcpyDtoDAsync_v2(CUdeviceptr dstDevice, CUdeviceptr srcDevice,
@@ -323,14 +343,14 @@ CUresult CUDAAPI cuMemcpyDtoDAsync_v2(CUdeviceptr dstDevice, CUdeviceptr srcDevi
     simgpu_call c;
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuMemcpyDtoDAsync_v2, "cuMemcpyDtoDAsync_v2", &p);
-    return sg_call_end(&c, copy(&c, CUPTI_ACTIVITY_MEMCPY_KIND_DTOD, DEVPTR(dstDevice),
-                                DEVPTR(srcDevice), ByteCount, hStream, 1));
+    return sg_call_end(&c, sg_copy(&c, CUPTI_ACTIVITY_MEMCPY_KIND_DTOD, DEVPTR(dstDevice),
+                                   DEVPTR(srcDevice), ByteCount, hStream, 1));
 }
 
 /* --- memsets -------------------------------------------------------------- */
 
-static CUresult fill(simgpu_call *c, CUdeviceptr d, uint32_t value, size_t elem, size_t count,
-                     CUstream h, int async)
+CUresult sg_fill(simgpu_call *c, CUdeviceptr d, uint32_t value, size_t elem, size_t count,
+                 CUstream h, int async)
 {
     size_t bytes = elem * count;
     struct CUstream_st *s;
@@ -390,7 +410,7 @@ CUresult CUDAAPI cuMemsetD8_v2(CUdeviceptr dstDevice, unsigned char uc, size_t N
     simgpu_call c;
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuMemsetD8_v2, "cuMemsetD8_v2", &p);
-    return sg_call_end(&c, fill(&c, dstDevice, uc, 1, N, NULL, 0));
+    return sg_call_end(&c, sg_fill(&c, dstDevice, uc, 1, N, NULL, 0));
 }
 
 CUresult CUDAAPI cuMemsetD32_v2(CUdeviceptr dstDevice, unsigned int ui, size_t N)
@@ -399,7 +419,7 @@ CUresult CUDAAPI cuMemsetD32_v2(CUdeviceptr dstDevice, unsigned int ui, size_t N
     simgpu_call c;
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuMemsetD32_v2, "cuMemsetD32_v2", &p);
-    return sg_call_end(&c, fill(&c, dstDevice, ui, 4, N, NULL, 0));
+    return sg_call_end(&c, sg_fill(&c, dstDevice, ui, 4, N, NULL, 0));
 }
 
 CUresult CUDAAPI cuMemsetD8Async(CUdeviceptr dstDevice, unsigned char uc, size_t N, CUstream hStream)
@@ -408,7 +428,7 @@ CUresult CUDAAPI cuMemsetD8Async(CUdeviceptr dstDevice, unsigned char uc, size_t
     simgpu_call c;
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuMemsetD8Async, "cuMemsetD8Async", &p);
-    return sg_call_end(&c, fill(&c, dstDevice, uc, 1, N, hStream, 1));
+    return sg_call_end(&c, sg_fill(&c, dstDevice, uc, 1, N, hStream, 1));
 }
 
 CUresult CUDAAPI cuMemsetD32Async(CUdeviceptr dstDevice, unsigned int ui, size_t N, CUstream hStream)
@@ -417,5 +437,5 @@ CUresult CUDAAPI cuMemsetD32Async(CUdeviceptr dstDevice, unsigned int ui, size_t
     simgpu_call c;
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuMemsetD32Async, "cuMemsetD32Async", &p);
-    return sg_call_end(&c, fill(&c, dstDevice, ui, 4, N, hStream, 1));
+    return sg_call_end(&c, sg_fill(&c, dstDevice, ui, 4, N, hStream, 1));
 }

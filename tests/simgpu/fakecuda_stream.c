@@ -87,7 +87,7 @@ void sg_ctx_free_streams(struct CUctx_st *ctx)
     sg_handle_sweep(SG_EVENT, ctx, event_free);
 }
 
-static CUresult stream_create(CUstream *ph, unsigned flags, int priority)
+CUresult sg_stream_create(CUstream *ph, unsigned flags, int priority)
 {
     struct CUstream_st *s = NULL;
     struct CUctx_st *ctx;
@@ -130,7 +130,7 @@ CUresult CUDAAPI cuStreamCreate(CUstream *phStream, unsigned int Flags)
     simgpu_call c;
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuStreamCreate, "cuStreamCreate", &p);
-    return sg_call_end(&c, stream_create(phStream, Flags, 0));
+    return sg_call_end(&c, sg_stream_create(phStream, Flags, 0));
 }
 
 CUresult CUDAAPI cuStreamCreateWithPriority(CUstream *phStream, unsigned int flags, int priority)
@@ -140,49 +140,60 @@ CUresult CUDAAPI cuStreamCreateWithPriority(CUstream *phStream, unsigned int fla
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuStreamCreateWithPriority,
                   "cuStreamCreateWithPriority", &p);
-    return sg_call_end(&c, stream_create(phStream, flags, priority));
+    return sg_call_end(&c, sg_stream_create(phStream, flags, priority));
+}
+
+CUresult sg_stream_destroy(CUstream hStream)
+{
+    struct CUctx_st *ctx = NULL;
+    CUresult r = sg_ready();
+
+    if (r != CUDA_SUCCESS)
+        return r;
+    sg_lock();
+    if (sg_handle_is(hStream, SG_STREAM))
+        ctx = hStream->owner;
+    sg_unlock();
+    if (!ctx)
+        return CUDA_ERROR_INVALID_HANDLE;
+    sg_resource(CUPTI_CBID_RESOURCE_STREAM_DESTROY_STARTING, ctx, hStream, NULL);
+    sg_lock();
+    if (sg_handle_is(hStream, SG_STREAM)) {
+        sg_capture_drop(hStream);
+        stream_free(hStream); /* queued work still completes on the timeline */
+    } else {
+        r = CUDA_ERROR_INVALID_HANDLE;
+    }
+    sg_unlock();
+    return r;
 }
 
 CUresult CUDAAPI cuStreamDestroy_v2(CUstream hStream)
 {
     cuStreamDestroy_v2_params p = { hStream };
     simgpu_call c;
-    struct CUctx_st *ctx = NULL;
-    CUresult r = sg_ready();
 
     sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuStreamDestroy_v2, "cuStreamDestroy_v2", &p);
-    if (r != CUDA_SUCCESS)
-        return sg_call_end(&c, r);
-    sg_lock();
-    if (sg_handle_is(hStream, SG_STREAM))
-        ctx = hStream->owner;
-    sg_unlock();
-    if (!ctx)
-        return sg_call_end(&c, CUDA_ERROR_INVALID_HANDLE);
-    sg_resource(CUPTI_CBID_RESOURCE_STREAM_DESTROY_STARTING, ctx, hStream, NULL);
-    sg_lock();
-    if (sg_handle_is(hStream, SG_STREAM)) {
-        if (hStream->capture)
-            hStream->capture->capturing = 0;
-        stream_free(hStream); /* queued work still completes on the timeline */
-    } else {
-        r = CUDA_ERROR_INVALID_HANDLE;
-    }
-    sg_unlock();
-    return sg_call_end(&c, r);
+    return sg_call_end(&c, sg_stream_destroy(hStream));
 }
 
 CUresult CUDAAPI cuStreamSynchronize(CUstream hStream)
 {
     cuStreamSynchronize_params p = { hStream };
     simgpu_call c;
+
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuStreamSynchronize, "cuStreamSynchronize", &p);
+    return sg_call_end(&c, sg_stream_sync(&c, hStream));
+}
+
+CUresult sg_stream_sync(simgpu_call *c, CUstream hStream)
+{
     struct CUstream_st *s = NULL;
     struct CUctx_st *ctx = NULL;
     uint64_t t0 = sg_now(), target = 0;
     uint32_t sid = 0;
     CUresult r = sg_ready();
 
-    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuStreamSynchronize, "cuStreamSynchronize", &p);
     if (r == CUDA_SUCCESS) {
         sg_lock();
         r = sg_stream_get(hStream, &s);
@@ -196,15 +207,51 @@ CUresult CUDAAPI cuStreamSynchronize(CUstream hStream)
         sg_unlock();
     }
     if (r != CUDA_SUCCESS)
-        return sg_call_end(&c, r);
+        return r;
     sg_sleep_until(target);
     sg_lock();
     sg_emit_sync(CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_STREAM_SYNCHRONIZE, ctx->id, sid,
                  CUPTI_SYNCHRONIZATION_INVALID_VALUE, CUPTI_SYNCHRONIZATION_INVALID_VALUE, t0,
-                 sg_now(), c.correlation_id);
+                 sg_now(), c->correlation_id);
     sg_unlock();
     sg_synchronized(CUPTI_CBID_SYNCHRONIZE_STREAM_SYNCHRONIZED, ctx, hStream);
-    return sg_call_end(&c, CUDA_SUCCESS);
+    return CUDA_SUCCESS;
+}
+
+/* The legacy stream reports CUDA_ERROR_STREAM_CAPTURE_IMPLICIT while a
+ * blocking stream of its context captures (cudaStreamIsCapturing's
+ * documentation in cuda_runtime_api.h); the capture stays valid. */
+CUresult sg_stream_is_capturing(CUstream hStream, CUstreamCaptureStatus *status)
+{
+    struct CUstream_st *s;
+    CUresult r = sg_ready();
+
+    if (r != CUDA_SUCCESS)
+        return r;
+    if (!status)
+        return CUDA_ERROR_INVALID_VALUE;
+    sg_lock();
+    r = sg_stream_get(hStream, &s);
+    if (r == CUDA_SUCCESS && s == &s->owner->legacy) {
+        for (const struct CUstream_st *x = s->owner->streams; x; x = x->next)
+            if (x->capture && !(x->flags & CU_STREAM_NON_BLOCKING))
+                r = CUDA_ERROR_STREAM_CAPTURE_IMPLICIT;
+    }
+    if (r == CUDA_SUCCESS)
+        *status = !s->capture ? CU_STREAM_CAPTURE_STATUS_NONE
+                  : s->capture_invalid ? CU_STREAM_CAPTURE_STATUS_INVALIDATED
+                                       : CU_STREAM_CAPTURE_STATUS_ACTIVE;
+    sg_unlock();
+    return r;
+}
+
+CUresult CUDAAPI cuStreamIsCapturing(CUstream hStream, CUstreamCaptureStatus *captureStatus)
+{
+    cuStreamIsCapturing_params p = { hStream, captureStatus };
+    simgpu_call c;
+
+    sg_call_begin(&c, CUPTI_DRIVER_TRACE_CBID_cuStreamIsCapturing, "cuStreamIsCapturing", &p);
+    return sg_call_end(&c, sg_stream_is_capturing(hStream, captureStatus));
 }
 
 CUresult CUDAAPI cuStreamQuery(CUstream hStream)

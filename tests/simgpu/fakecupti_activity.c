@@ -3,9 +3,9 @@
  * buffers.
  *
  * Records are produced for MEMCPY, MEMSET, KERNEL / CONCURRENT_KERNEL,
- * DRIVER, MARKER, MARKER_DATA and SYNCHRONIZATION. RUNTIME, NAME and
- * OVERHEAD can be enabled but produce nothing (there is no runtime API, no
- * naming and no overhead here). The legacy profiler kinds fail with
+ * DRIVER, RUNTIME (the fake runtime's calls), MARKER, MARKER_DATA and
+ * SYNCHRONIZATION. NAME and OVERHEAD can be enabled but produce nothing
+ * (there is no naming and no overhead here). The legacy profiler kinds fail with
  * CUPTI_ERROR_LEGACY_PROFILER_NOT_SUPPORTED as in CUPTI 13, every other kind
  * with CUPTI_ERROR_NOT_COMPATIBLE.
  *
@@ -133,6 +133,12 @@ int sc_driver_api_on(CUpti_CallbackId cbid)
 {
     return cbid < CUPTI_DRIVER_TRACE_CBID_SIZE &&
            atomic_load_explicit(&driver_api_on[cbid], memory_order_relaxed);
+}
+
+int sc_runtime_api_on(CUpti_CallbackId cbid)
+{
+    return cbid < CUPTI_RUNTIME_TRACE_CBID_SIZE &&
+           atomic_load_explicit(&runtime_api_on[cbid], memory_order_relaxed);
 }
 
 static void worker_start(void);
@@ -481,10 +487,10 @@ static int kind_class(CUpti_ActivityKind k)
     case CUPTI_ACTIVITY_KIND_KERNEL:
     case CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL:
     case CUPTI_ACTIVITY_KIND_DRIVER:
+    case CUPTI_ACTIVITY_KIND_RUNTIME:
     case CUPTI_ACTIVITY_KIND_MARKER:
     case CUPTI_ACTIVITY_KIND_MARKER_DATA:
     case CUPTI_ACTIVITY_KIND_SYNCHRONIZATION: return 1;
-    case CUPTI_ACTIVITY_KIND_RUNTIME:
     case CUPTI_ACTIVITY_KIND_NAME:
     case CUPTI_ACTIVITY_KIND_OVERHEAD: return 2;
     case CUPTI_ACTIVITY_KIND_SOURCE_LOCATOR:

@@ -4,17 +4,21 @@
  * One subscriber per process, as in CUPTI 13.0: a second cuptiSubscribe(_v2)
  * fails with CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED and _v2 writes
  * the first subscriber's name ("CUPTI for <name>") to oldSubscriberName.
- * Callbacks: DRIVER_API (ENTER and EXIT with a CUpti_CallbackData whose
- * functionParams is the call's real <function>_params struct from
- * generated_cuda_meta.h, NULL for cuCtxSynchronize which has none;
- * functionReturnValue points to the CUresult, set at EXIT), RESOURCE
- * (CU_INIT_FINISHED, CONTEXT_CREATED, CONTEXT_DESTROY_STARTING,
- * STREAM_CREATED, STREAM_DESTROY_STARTING, MODULE_LOADED,
- * MODULE_UNLOAD_STARTING; no graph resources), SYNCHRONIZE (stream and
- * context) and NVTX. RUNTIME_API and STATE callbacks can be enabled but
- * never come: there is no runtime here. Driver calls the subscriber makes
- * from inside a callback are neither called back nor recorded.
- * cuptiGetCallbackName knows the driver functions of the fake driver only. */
+ * Callbacks: DRIVER_API and RUNTIME_API (ENTER and EXIT with a
+ * CUpti_CallbackData whose functionParams is the call's real
+ * <function>_params struct from generated_cuda_meta.h or
+ * generated_cuda_runtime_api_meta.h, NULL for functions without
+ * parameters; functionReturnValue points to the CUresult or cudaError_t,
+ * set at EXIT), RESOURCE (CU_INIT_FINISHED, CONTEXT_CREATED,
+ * CONTEXT_DESTROY_STARTING, STREAM_CREATED, STREAM_DESTROY_STARTING,
+ * MODULE_LOADED, MODULE_UNLOAD_STARTING; no graph resources), SYNCHRONIZE
+ * (stream and context) and NVTX. STATE callbacks can be enabled but never
+ * come. The runtime's calls into the driver are not driver API calls here
+ * (no DRIVER_API callback, no DRIVER record), as with the real pair. Calls
+ * the subscriber makes from inside a callback are neither called back nor
+ * recorded. cuptiGetCallbackName knows the functions of the fake driver
+ * ("cuLaunchKernel") and of the fake runtime, by CUPTI's versioned names
+ * ("cudaLaunchKernel_v7000"). */
 #include "config.h"
 
 #include <pthread.h>
@@ -36,6 +40,7 @@ static struct CUpti_Subscriber_st the_subscriber;
 static struct CUpti_Subscriber_st *_Atomic subscriber;
 static atomic_uint next_correlation = 1;
 static atomic_uchar on_driver[CUPTI_DRIVER_TRACE_CBID_SIZE];
+static atomic_uchar on_runtime[CUPTI_RUNTIME_TRACE_CBID_SIZE];
 static atomic_uchar on_resource[CUPTI_CBID_RESOURCE_SIZE];
 static atomic_uchar on_sync[CUPTI_CBID_SYNCHRONIZE_SIZE];
 static atomic_uchar on_nvtx[CUPTI_CBID_NVTX_SIZE];
@@ -62,30 +67,56 @@ static const struct {
     F(cuMemsetD32Async), F(cuModuleLoadData), F(cuModuleUnload), F(cuModuleGetFunction),
     F(cuLaunchKernel), F(cuStreamBeginCapture_v2), F(cuStreamEndCapture),
     F(cuGraphInstantiateWithFlags), F(cuGraphLaunch), F(cuGraphDestroy), F(cuGraphExecDestroy),
+    F(cuCtxSynchronize_v2), F(cuStreamIsCapturing),
+#undef F
+};
+
+/* The functions the fake runtime exports (fakecudart*.c), by callback id;
+ * the name is CUPTI's enum name without its prefix. */
+static const struct {
+    CUpti_CallbackId cbid;
+    const char *name;
+} runtime_names[] = {
+#define F(fn) { CUPTI_RUNTIME_TRACE_CBID_##fn, #fn }
+    F(cudaGetDeviceCount_v3020), F(cudaGetDevice_v3020), F(cudaSetDevice_v3020),
+    F(cudaGetLastError_v3020), F(cudaGetErrorString_v3020), F(cudaGetErrorName_v6050),
+    F(cudaDeviceSynchronize_v3020), F(cudaMalloc_v3020), F(cudaFree_v3020),
+    F(cudaMallocHost_v3020), F(cudaFreeHost_v3020), F(cudaMemcpy_v3020),
+    F(cudaMemcpyAsync_v3020), F(cudaMemset_v3020), F(cudaMemsetAsync_v3020),
+    F(cudaStreamCreateWithFlags_v5000), F(cudaStreamDestroy_v5050),
+    F(cudaStreamSynchronize_v3020), F(cudaStreamIsCapturing_v10000),
+    F(cudaStreamBeginCapture_v10000), F(cudaStreamEndCapture_v10000),
+    F(cudaGraphInstantiate_v12000), F(cudaGraphLaunch_v10000), F(cudaGraphDestroy_v10000),
+    F(cudaGraphExecDestroy_v10000), F(cudaLaunchKernel_v7000), F(cudaLaunchKernelExC_v11060),
+    F(cudaGetFuncBySymbol_v11000), F(__cudaGetKernel_v13000), F(__cudaLaunchKernel_v13000),
 #undef F
 };
 
 CUptiResult CUPTIAPI cuptiGetCallbackName(CUpti_CallbackDomain domain, uint32_t cbid,
                                           const char **name)
 {
-    if (!name || domain != CUPTI_CB_DOMAIN_DRIVER_API)
+    int rt = domain == CUPTI_CB_DOMAIN_RUNTIME_API;
+    size_t n = rt ? sizeof runtime_names / sizeof runtime_names[0]
+                  : sizeof driver_names / sizeof driver_names[0];
+
+    if (!name || (domain != CUPTI_CB_DOMAIN_DRIVER_API && !rt))
         return CUPTI_ERROR_INVALID_PARAMETER;
-    if (cbid == CUPTI_DRIVER_TRACE_CBID_INVALID) {
+    if (cbid == 0) { /* CUPTI_{DRIVER,RUNTIME}_TRACE_CBID_INVALID */
         *name = "INVALID"; /* as real CUPTI */
         return CUPTI_SUCCESS;
     }
-    for (size_t i = 0; i < sizeof driver_names / sizeof driver_names[0]; i++) {
-        if (driver_names[i].cbid == cbid) {
-            *name = driver_names[i].name;
+    for (size_t i = 0; i < n; i++) {
+        if ((rt ? runtime_names[i].cbid : driver_names[i].cbid) == cbid) {
+            *name = rt ? runtime_names[i].name : driver_names[i].name;
             return CUPTI_SUCCESS;
         }
     }
     return CUPTI_ERROR_INVALID_PARAMETER;
 }
 
-/* The enable table of domain (and its size), or NULL for domains that
- * exist but never call back here (RUNTIME_API, STATE). *valid is set to 0
- * for domains that do not exist. */
+/* The enable table of domain (and its size), or NULL for a domain that
+ * exists but never calls back here (STATE). *valid is set to 0 for
+ * domains that do not exist. */
 static atomic_uchar *domain_table(CUpti_CallbackDomain domain, size_t *n, int *valid)
 {
     *valid = 1;
@@ -94,7 +125,7 @@ static atomic_uchar *domain_table(CUpti_CallbackDomain domain, size_t *n, int *v
     case CUPTI_CB_DOMAIN_RESOURCE: *n = CUPTI_CBID_RESOURCE_SIZE; return on_resource;
     case CUPTI_CB_DOMAIN_SYNCHRONIZE: *n = CUPTI_CBID_SYNCHRONIZE_SIZE; return on_sync;
     case CUPTI_CB_DOMAIN_NVTX: *n = CUPTI_CBID_NVTX_SIZE; return on_nvtx;
-    case CUPTI_CB_DOMAIN_RUNTIME_API: *n = CUPTI_RUNTIME_TRACE_CBID_SIZE; return NULL;
+    case CUPTI_CB_DOMAIN_RUNTIME_API: *n = CUPTI_RUNTIME_TRACE_CBID_SIZE; return on_runtime;
     case CUPTI_CB_DOMAIN_STATE: *n = CUPTI_CBID_STATE_SIZE; return NULL;
     default: *n = 0; *valid = 0; return NULL;
     }
@@ -102,8 +133,10 @@ static atomic_uchar *domain_table(CUpti_CallbackDomain domain, size_t *n, int *v
 
 static void clear_all(void)
 {
-    static const CUpti_CallbackDomain d[] = { CUPTI_CB_DOMAIN_DRIVER_API, CUPTI_CB_DOMAIN_RESOURCE,
-                                              CUPTI_CB_DOMAIN_SYNCHRONIZE, CUPTI_CB_DOMAIN_NVTX };
+    static const CUpti_CallbackDomain d[] = {
+        CUPTI_CB_DOMAIN_DRIVER_API, CUPTI_CB_DOMAIN_RUNTIME_API, CUPTI_CB_DOMAIN_RESOURCE,
+        CUPTI_CB_DOMAIN_SYNCHRONIZE, CUPTI_CB_DOMAIN_NVTX
+    };
     for (size_t k = 0; k < sizeof d / sizeof d[0]; k++) {
         size_t n;
         int valid;
@@ -239,9 +272,13 @@ static struct CUpti_Subscriber_st *wanted(atomic_uchar *t, size_t n, CUpti_Callb
     return s;
 }
 
-static void call_driver_cb(simgpu_call *c, CUpti_ApiCallbackSite site)
+/* The subscriber's callback for a driver or runtime call at site. */
+static void call_api_cb(simgpu_call *c, CUpti_ApiCallbackSite site)
 {
-    struct CUpti_Subscriber_st *s = wanted(on_driver, CUPTI_DRIVER_TRACE_CBID_SIZE, c->cbid);
+    int rt = c->domain == CUPTI_CB_DOMAIN_RUNTIME_API;
+    struct CUpti_Subscriber_st *s =
+        rt ? wanted(on_runtime, CUPTI_RUNTIME_TRACE_CBID_SIZE, c->cbid)
+           : wanted(on_driver, CUPTI_DRIVER_TRACE_CBID_SIZE, c->cbid);
     CUpti_CallbackData d;
 
     if (!s || !s->fn)
@@ -255,24 +292,25 @@ static void call_driver_cb(simgpu_call *c, CUpti_ApiCallbackSite site)
     d.contextUid = c->ctx_uid;
     d.correlationData = &c->correlation_data;
     d.correlationId = c->correlation_id;
-    s->fn(s->userdata, CUPTI_CB_DOMAIN_DRIVER_API, c->cbid, &d);
+    s->fn(s->userdata, rt ? CUPTI_CB_DOMAIN_RUNTIME_API : CUPTI_CB_DOMAIN_DRIVER_API, c->cbid, &d);
 }
 
 static void api_enter(simgpu_call *c)
 {
     c->correlation_id = atomic_fetch_add(&next_correlation, 1);
-    call_driver_cb(c, CUPTI_API_ENTER);
+    call_api_cb(c, CUPTI_API_ENTER);
     c->start_ts = sc_now(); /* after the ENTER callback: the API's own time */
 }
 
 static void api_exit(simgpu_call *c)
 {
     uint64_t end = sc_now(); /* before the EXIT callback */
+    int rt = c->domain == CUPTI_CB_DOMAIN_RUNTIME_API;
 
-    if (sc_driver_api_on(c->cbid)) {
+    if (rt ? sc_runtime_api_on(c->cbid) : sc_driver_api_on(c->cbid)) {
         CUpti_ActivityAPI a;
         memset(&a, 0, sizeof a);
-        a.kind = CUPTI_ACTIVITY_KIND_DRIVER;
+        a.kind = rt ? CUPTI_ACTIVITY_KIND_RUNTIME : CUPTI_ACTIVITY_KIND_DRIVER;
         a.cbid = c->cbid;
         a.start = c->start_ts;
         a.end = end;
@@ -282,7 +320,7 @@ static void api_exit(simgpu_call *c)
         a.returnValue = (uint32_t)c->result;
         sc_queue(&a, sizeof a, 0);
     }
-    call_driver_cb(c, CUPTI_API_EXIT);
+    call_api_cb(c, CUPTI_API_EXIT);
 }
 
 static void resource(CUpti_CallbackIdResource cbid, CUcontext ctx, CUstream stream, void *descriptor)

@@ -52,6 +52,8 @@ const char *sc_intern(const char *s);
 int sc_kind_on(CUpti_ActivityKind kind);
 /* Nonzero if a DRIVER API record is wanted for cbid. */
 int sc_driver_api_on(CUpti_CallbackId cbid);
+/* Nonzero if a RUNTIME API record is wanted for cbid. */
+int sc_runtime_api_on(CUpti_CallbackId cbid);
 /* Queues a copy of a record whose times are already on the record clock,
  * complete once CLOCK_MONOTONIC passes complete_mono (0: now). Full queue
  * or no memory: the record is dropped and counted. Never calls out. */

@@ -151,7 +151,8 @@ CUptiResult sh_start(int kinds)
     static const CUpti_ActivityKind all[] = {
         CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_MEMCPY,
         CUPTI_ACTIVITY_KIND_MEMSET, CUPTI_ACTIVITY_KIND_SYNCHRONIZATION,
-        CUPTI_ACTIVITY_KIND_DRIVER, CUPTI_ACTIVITY_KIND_MARKER, CUPTI_ACTIVITY_KIND_MARKER_DATA,
+        CUPTI_ACTIVITY_KIND_DRIVER, CUPTI_ACTIVITY_KIND_RUNTIME, CUPTI_ACTIVITY_KIND_MARKER,
+        CUPTI_ACTIVITY_KIND_MARKER_DATA,
     };
     CUptiResult r;
 
@@ -208,6 +209,33 @@ size_t sh_count_kind(CUpti_ActivityKind kind)
         n += recs[i].u.any.kind == kind;
     pthread_mutex_unlock(&mu);
     return n;
+}
+
+const sh_rec *sh_find(CUpti_ActivityKind kind, uint32_t corr)
+{
+    for (size_t i = 0; i < sh_count(); i++) {
+        const sh_rec *r = sh_get(i);
+        uint32_t c = kind == CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL ? r->u.k.correlationId
+                   : kind == CUPTI_ACTIVITY_KIND_MEMCPY ? r->u.c.correlationId
+                   : kind == CUPTI_ACTIVITY_KIND_MEMSET ? r->u.s.correlationId
+                   : kind == CUPTI_ACTIVITY_KIND_SYNCHRONIZATION ? r->u.y.correlationId
+                   : r->u.a.correlationId;
+        if (r->u.any.kind == kind && c == corr)
+            return r;
+    }
+    return NULL;
+}
+
+const CUpti_ActivityAPI *sh_last_api(CUpti_ActivityKind kind, CUpti_CallbackId cbid)
+{
+    const CUpti_ActivityAPI *a = NULL;
+
+    for (size_t i = 0; i < sh_count(); i++) {
+        const sh_rec *r = sh_get(i);
+        if (r->u.any.kind == kind && r->u.a.cbid == cbid)
+            a = &r->u.a;
+    }
+    return a;
 }
 
 size_t sh_done_calls(void)

@@ -79,7 +79,7 @@ int sh_load(const char *path, char *why, size_t why_len);
 /* Registers the buffer callbacks and the CLOCK_MONOTONIC timestamp
  * callback, sets SYSTEM thread ids and latency timestamps, and with
  * SH_KINDS_ALL enables CONCURRENT_KERNEL, MEMCPY, MEMSET, SYNCHRONIZATION,
- * DRIVER, MARKER and MARKER_DATA. Returns the first failing CUPTI result or
+ * DRIVER, RUNTIME, MARKER and MARKER_DATA. Returns the first failing CUPTI result or
  * CUPTI_SUCCESS. */
 CUptiResult sh_start(int kinds);
 /* cuptiActivityFlushAll (forced or not). */
@@ -92,6 +92,11 @@ void sh_set_buffer_size(size_t bytes);
 size_t sh_count(void);
 const sh_rec *sh_get(size_t i);
 size_t sh_count_kind(CUpti_ActivityKind kind);
+/* The first record of kind (a GPU, sync or API kind) with correlation id
+ * corr, or NULL; O(records). */
+const sh_rec *sh_find(CUpti_ActivityKind kind, uint32_t corr);
+/* The last API record of kind (DRIVER or RUNTIME) for cbid, or NULL. */
+const CUpti_ActivityAPI *sh_last_api(CUpti_ActivityKind kind, CUpti_CallbackId cbid);
 /* Number of done() calls so far, and how many came from a thread other
  * than the one that called sh_start. */
 size_t sh_done_calls(void);

@@ -45,7 +45,7 @@ check() {
 
 # one-process programs: NAME ARGS... EXPECTED-EXIT
 for spec in "sim_basic 0" "sim_launches 200 0" "sim_exit 3 3" "sim_graph 0" "sim_multi 0" \
-            "sim_pageable 0" "sim_run 0.3 0" "sim_threads 0"; do
+            "sim_pageable 0" "sim_run 0.3 0" "sim_threads 0" "sim_rt_capture --rounds 5 --gap-us 100 0"; do
     set -- $spec
     name=$1
     want=${!#}

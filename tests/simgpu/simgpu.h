@@ -1,8 +1,10 @@
 /* simgpu.h: simulation-only extras of the simulated GPU, for test programs.
  *
  * The simulated GPU is a TEST FIXTURE: a fake CUDA driver (libcuda.so.1,
- * built from tests/simgpu/fakecuda*.c) and a fake CUPTI (libsimcupti.so,
- * fakecupti*.c) that let gpupack run end to end where there is no GPU. Its
+ * built from tests/simgpu/fakecuda*.c), a fake CUDA runtime
+ * (libcudart.so.13, fakecudart*.c; simcudart.h) and a fake CUPTI
+ * (libsimcupti.so, fakecupti*.c) that let gpupack run end to end where
+ * there is no GPU. Its
  * device calls itself "gpupack simulated GPU"; every time it reports is
  * made up by the rules below, never measured on a GPU. It is built only by
  * make check and never installed.

@@ -13,7 +13,8 @@
  *   subscribe=ok|taken(<the other subscriber's name>)
  * graphs: distinct graph launches seen in kernel records; unpaired: NVTX
  * range starts and ends without their partner; uncorrelated: GPU and sync
- * records whose correlation id no DRIVER API record has; overlaps: kernels
+ * records whose correlation id no DRIVER or RUNTIME API record has; api:
+ * DRIVER and RUNTIME records; overlaps: kernels
  * overlapping an earlier one on their stream. */
 #include "config.h"
 
@@ -49,7 +50,8 @@ static int has_api(uint32_t corr, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const sh_rec *r = sh_get(i);
-        if (r->u.any.kind == CUPTI_ACTIVITY_KIND_DRIVER && r->u.a.correlationId == corr)
+        if ((r->u.any.kind == CUPTI_ACTIVITY_KIND_DRIVER ||
+             r->u.any.kind == CUPTI_ACTIVITY_KIND_RUNTIME) && r->u.a.correlationId == corr)
             return 1;
     }
     return 0;
@@ -103,7 +105,8 @@ static void write_summary(FILE *f, size_t dropped)
         case CUPTI_ACTIVITY_KIND_MEMCPY: counts[1]++; break;
         case CUPTI_ACTIVITY_KIND_MEMSET: counts[2]++; break;
         case CUPTI_ACTIVITY_KIND_SYNCHRONIZATION: counts[3]++; break;
-        case CUPTI_ACTIVITY_KIND_DRIVER: api++; break;
+        case CUPTI_ACTIVITY_KIND_DRIVER:
+        case CUPTI_ACTIVITY_KIND_RUNTIME: api++; break;
         case CUPTI_ACTIVITY_KIND_MARKER:
             if (r->u.m.flags == CUPTI_ACTIVITY_FLAG_MARKER_INSTANTANEOUS) {
                 marks++;
@@ -119,6 +122,7 @@ static void write_summary(FILE *f, size_t dropped)
         if (corr_of(r) && !has_api(corr_of(r), n))
             uncorrelated++;
         else if (!corr_of(r) && r->u.any.kind != CUPTI_ACTIVITY_KIND_DRIVER &&
+                 r->u.any.kind != CUPTI_ACTIVITY_KIND_RUNTIME &&
                  r->u.any.kind != CUPTI_ACTIVITY_KIND_MARKER && r->u.any.kind != CUPTI_ACTIVITY_KIND_MARKER_DATA)
             uncorrelated++;
     }

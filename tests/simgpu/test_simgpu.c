@@ -16,6 +16,8 @@
 #include "tests/tap.h"
 
 #define MS 1000000ull
+/* The last DRIVER record of function fn, or NULL. */
+#define LAST_DRV(fn) sh_last_api(CUPTI_ACTIVITY_KIND_DRIVER, CUPTI_DRIVER_TRACE_CBID_##fn)
 
 static struct {
     unsigned enter, exit, bad_pairs, launches, bad_symbol, bad_params;
@@ -65,21 +67,6 @@ static void CUPTIAPI on_callback(void *ud, CUpti_CallbackDomain dom, CUpti_Callb
 
 /* --- record lookups (valid until the next delivery) ----------------------- */
 
-static const sh_rec *find_corr(CUpti_ActivityKind kind, uint32_t corr)
-{
-    for (size_t i = 0; i < sh_count(); i++) {
-        const sh_rec *r = sh_get(i);
-        uint32_t c = kind == CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL ? r->u.k.correlationId
-                   : kind == CUPTI_ACTIVITY_KIND_MEMCPY ? r->u.c.correlationId
-                   : kind == CUPTI_ACTIVITY_KIND_MEMSET ? r->u.s.correlationId
-                   : kind == CUPTI_ACTIVITY_KIND_SYNCHRONIZATION ? r->u.y.correlationId
-                   : r->u.a.correlationId;
-        if (r->u.any.kind == kind && c == corr)
-            return r;
-    }
-    return NULL;
-}
-
 /* Kernel records named name, in launch (correlation id) order. */
 static size_t kernels_named(const char *name, const CUpti_ActivityKernel10 **out, size_t max)
 {
@@ -98,19 +85,6 @@ static size_t kernels_named(const char *name, const CUpti_ActivityKernel10 **out
             out[j - 1] = t;
         }
     return n;
-}
-
-/* The API record of the last call to cbid, or NULL. */
-static const CUpti_ActivityAPI *last_api(CUpti_CallbackId cbid)
-{
-    const CUpti_ActivityAPI *a = NULL;
-
-    for (size_t i = 0; i < sh_count(); i++) {
-        const sh_rec *r = sh_get(i);
-        if (r->u.any.kind == CUPTI_ACTIVITY_KIND_DRIVER && r->u.a.cbid == cbid)
-            a = &r->u.a;
-    }
-    return a;
 }
 
 static CUfunction get_func(CUmodule mod, const char *name, uint64_t ns)
@@ -224,7 +198,7 @@ static void test_streams(env *e)
     ok(!bad, "durations as set, starts after launch + latency, one stream never overlaps");
     ok(kb[0]->start < ka[2]->end, "kernels on two streams overlap");
     ok(t_sync >= ka[2]->end, "cuStreamSynchronize returned after the stream's last kernel ended");
-    sync_api = last_api(CUPTI_DRIVER_TRACE_CBID_cuStreamSynchronize);
+    sync_api = LAST_DRV(cuStreamSynchronize);
     ok(sync_api && sync_api->end >= kb[2]->end, "the last synchronize's API record ends after its kernels");
 
     cb.bad_params = 0;
@@ -244,7 +218,7 @@ static void test_streams(env *e)
     /* correlation: every kernel joins its cuLaunchKernel API record */
     bad = 0;
     for (int i = 0; i < 3; i++) {
-        const sh_rec *a = find_corr(CUPTI_ACTIVITY_KIND_DRIVER, ka[i]->correlationId);
+        const sh_rec *a = sh_find(CUPTI_ACTIVITY_KIND_DRIVER, ka[i]->correlationId);
         bad |= !a || a->u.a.cbid != CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel;
         bad |= a && (a->u.a.start > ka[i]->start || a->u.a.processId != (uint32_t)getpid() ||
                      a->u.a.threadId != (uint32_t)syscall(SYS_gettid) || a->u.a.returnValue != 0);
@@ -255,7 +229,8 @@ static void test_streams(env *e)
         bad &= cb.launch_corr[i] != ka[0]->correlationId;
     ok(!bad, "the callback saw the same correlation id");
     {
-        const sh_rec *y = find_corr(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, sync_api ? sync_api->correlationId : 0);
+        const sh_rec *y =
+            sh_find(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, sync_api ? sync_api->correlationId : 0);
         ok(y && y->u.y.type == CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_STREAM_SYNCHRONIZE &&
            y->u.y.cudaEventId == CUPTI_SYNCHRONIZATION_INVALID_VALUE && y->u.y.end >= kb[2]->end,
            "a STREAM_SYNCHRONIZE record joins the synchronize call");
@@ -285,8 +260,8 @@ static void test_legacy_stream(env *e)
     ok(k2->start >= k0->end, "blocking-stream work waits for the NULL stream");
     ok(k3->start < k0->start, "a non-blocking stream does not wait");
     {
-        const CUpti_ActivityAPI *a = last_api(CUPTI_DRIVER_TRACE_CBID_cuCtxSynchronize);
-        const sh_rec *y = a ? find_corr(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, a->correlationId) : NULL;
+        const CUpti_ActivityAPI *a = LAST_DRV(cuCtxSynchronize);
+        const sh_rec *y = a ? sh_find(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, a->correlationId) : NULL;
         ok(y && y->u.y.type == CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_CONTEXT_SYNCHRONIZE &&
            y->u.y.end >= k2->end && a->end >= k2->end, "cuCtxSynchronize waits for every stream");
     }
@@ -322,10 +297,10 @@ static void test_events(env *e)
     ok(kw[0]->start >= ke[0]->end, "cuStreamWaitEvent: the waiting stream starts after the event");
     shc.GetStreamIdEx(NULL, e->s2, 0, &s2_id);
     {
-        const CUpti_ActivityAPI *a = last_api(CUPTI_DRIVER_TRACE_CBID_cuEventSynchronize);
-        const CUpti_ActivityAPI *w = last_api(CUPTI_DRIVER_TRACE_CBID_cuStreamWaitEvent);
-        const sh_rec *y = a ? find_corr(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, a->correlationId) : NULL;
-        const sh_rec *z = w ? find_corr(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, w->correlationId) : NULL;
+        const CUpti_ActivityAPI *a = LAST_DRV(cuEventSynchronize);
+        const CUpti_ActivityAPI *w = LAST_DRV(cuStreamWaitEvent);
+        const sh_rec *y = a ? sh_find(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, a->correlationId) : NULL;
+        const sh_rec *z = w ? sh_find(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, w->correlationId) : NULL;
         ok(y && y->u.y.type == CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_EVENT_SYNCHRONIZE &&
            y->u.y.end >= ke[0]->end && y->u.y.cudaEventId != CUPTI_SYNCHRONIZATION_INVALID_VALUE,
            "EVENT_SYNCHRONIZE record ends after the event's work");
@@ -378,10 +353,10 @@ static void test_copies(env *e)
                 a_page = &r->u.a;
         }
     }
-    a_d2h = last_api(CUPTI_DRIVER_TRACE_CBID_cuMemcpyDtoH_v2);
-    c_pin = a_pin ? find_corr(CUPTI_ACTIVITY_KIND_MEMCPY, a_pin->correlationId) : NULL;
-    c_page = a_page ? find_corr(CUPTI_ACTIVITY_KIND_MEMCPY, a_page->correlationId) : NULL;
-    c_d2h = a_d2h ? find_corr(CUPTI_ACTIVITY_KIND_MEMCPY, a_d2h->correlationId) : NULL;
+    a_d2h = LAST_DRV(cuMemcpyDtoH_v2);
+    c_pin = a_pin ? sh_find(CUPTI_ACTIVITY_KIND_MEMCPY, a_pin->correlationId) : NULL;
+    c_page = a_page ? sh_find(CUPTI_ACTIVITY_KIND_MEMCPY, a_page->correlationId) : NULL;
+    c_d2h = a_d2h ? sh_find(CUPTI_ACTIVITY_KIND_MEMCPY, a_d2h->correlationId) : NULL;
     c_d2d = NULL;
     ms = NULL;
     for (size_t i = 0; i < sh_count(); i++) {

@@ -46,7 +46,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "sim_preload: cannot load %s: %s\n", argv[1], dlerror());
         return 1;
     }
-    sp_job_start(&j, "sim_preload", "preK", 10000);
+    sp_job_start(&j, "sim_preload", "preK", 10000, SP_RT_LAUNCH_KERNEL);
     for (int i = 0; i < 4; i++)
         sp_launch(&n, j.kernel, j.stream);
     CK(cuStreamSynchronize(j.stream));

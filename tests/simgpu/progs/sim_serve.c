@@ -1,5 +1,7 @@
-/* sim_serve: a serving job on the simulated GPU, for gpupack pack's tests
- * and benchmark (simulated times, never GPU measurements).
+/* sim_serve (driver API) and sim_rt_serve (the same through the CUDA
+ * runtime, cudaLaunchKernel and cudaStreamSynchronize; simprog.h): a
+ * serving job on the simulated GPU, for gpupack pack's tests and benchmark
+ * (simulated times, never GPU measurements).
  *
  *   sim_serve [--rate R] [--seconds S | --requests N] [--kernels K]
  *             [--kernel-us U] [--blocks B] [--seed X] [--no-nvtx] [--stuck]
@@ -8,7 +10,8 @@
  * seconds (default 2) or N requests. Each request, in arrival order, is one
  * NVTX push/pop range "request" (unless --no-nvtx) around K kernel launches
  * (default 4) of U us each (default 250) over B blocks (default 1) on one
- * stream and a cuStreamSynchronize. A request's latency runs from its arrival to the end
+ * stream and a stream synchronize. A request's latency runs from its
+ * arrival to the end
  * of its synchronize (time queued behind earlier requests included).
  * Prints on stdout one JSON line:
  *   {"job":"serve","requests":N,"rate":R,"service_ms":..,"p50_ms":..,"p95_ms":..,"p99_ms":..}
@@ -55,6 +58,7 @@ int main(int argc, char **argv)
     uint64_t kernel_ns = 250000, t0, arrival;
     sp_counts c = { 0 };
     sp_job j;
+    const char *prog = sp_api[0] == 'r' ? "sim_rt_serve" : "sim_serve";
 
     for (int i = 1; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : "0";
@@ -68,12 +72,12 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--no-nvtx") == 0) nvtx = 0;
         else if (strcmp(argv[i], "--stuck") == 0) stuck = 1;
         else {
-            fprintf(stderr, "sim_serve: unknown argument %s\n", argv[i]);
+            fprintf(stderr, "%s: unknown argument %s\n", prog, argv[i]);
             return 2;
         }
     }
     if (rate <= 0 || kernels < 1 || kernel_ns == 0 || blocks < 1) {
-        fprintf(stderr, "sim_serve: --rate, --kernels, --kernel-us and --blocks must be above 0\n");
+        fprintf(stderr, "%s: --rate, --kernels, --kernel-us and --blocks must be above 0\n", prog);
         return 2;
     }
     if (requests <= 0)
@@ -82,12 +86,12 @@ int main(int argc, char **argv)
     if (!lat)
         return 1;
     srand(seed);
-    sp_job_start(&j, "sim_serve", "serve_layer", kernel_ns);
+    sp_job_start(&j, prog, "serve_layer", kernel_ns, SP_RT_LAUNCH_KERNEL);
     t0 = sp_now_ns();
     arrival = t0;
     if (stuck) {
         nvtxRangePushA("request");
-        sp_launch_blocks(&c, j.kernel, j.stream, (unsigned)blocks);
+        sp_job_launch(&c, &j, (unsigned)blocks);
         sleep_until(t0 + (uint64_t)(seconds * 1e9));
         requests = 0;
     }
@@ -98,9 +102,8 @@ int main(int argc, char **argv)
         if (nvtx)
             nvtxRangePushA("request");
         for (int k = 0; k < kernels; k++)
-            sp_launch_blocks(&c, j.kernel, j.stream, (unsigned)blocks);
-        CK(cuStreamSynchronize(j.stream));
-        c.sync++;
+            sp_job_launch(&c, &j, (unsigned)blocks);
+        sp_job_sync(&c, &j);
         if (nvtx) {
             nvtxRangePop();
             c.nvtx_ranges++;
@@ -114,6 +117,6 @@ int main(int argc, char **argv)
     fflush(stdout);
     free(lat);
     sp_job_end(&j);
-    sp_summary("sim_serve", &c, "");
+    sp_summary(prog, &c, "");
     return 0;
 }

@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 
     if (strcmp(mode, "handler") == 0)
         signal(SIGTERM, on_term);
-    sp_job_start(&j, "sim_signal", "sigK", 100000);
+    sp_job_start(&j, "sim_signal", "sigK", 100000, SP_RT_LAUNCH_KERNEL);
     if (strcmp(mode, "late") == 0)
         signal(SIGTERM, on_term);
     for (int i = 0; i < 20; i++)

@@ -60,18 +60,3 @@ uint64_t sp_now_ns(void)
 {
     return simgpuNow();
 }
-
-void sp_job_start(sp_job *j, const char *prog, const char *name, uint64_t ns)
-{
-    j->ctx = sp_context(0);
-    CK(cuStreamCreate(&j->stream, CU_STREAM_NON_BLOCKING));
-    CK(cuModuleLoadData(&j->mod, prog));
-    j->kernel = sp_kernel(j->mod, name, ns);
-}
-
-void sp_job_end(sp_job *j)
-{
-    CK(cuModuleUnload(j->mod));
-    CK(cuStreamDestroy_v2(j->stream));
-    CK(cuCtxDestroy_v2(j->ctx));
-}

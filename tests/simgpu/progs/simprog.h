@@ -37,15 +37,32 @@ void sp_launch_blocks(sp_counts *c, CUfunction f, CUstream s, unsigned blocks);
 void sp_summary(const char *prog, const sp_counts *c, const char *extra);
 uint64_t sp_now_ns(void);
 
-/* One job on one stream: context on device 0, a non-blocking stream, and a
- * kernel name of ns per launch from a module called prog. */
+/* One job on one stream: a context on device 0, a non-blocking stream, and
+ * a kernel called name of ns per launch (from a module called prog). The
+ * same calls run through the driver API (simprog_drv.c: a created context,
+ * cuLaunchKernel, cuStreamSynchronize) or, in the programs' runtime
+ * variants, the runtime API (simprog_rt.c: the primary context, a kernel
+ * registered as nvcc's code does, cudaLaunchKernel or CUDA 13's
+ * __cudaLaunchKernel as rt_launch says, cudaStreamSynchronize): the same
+ * GPU work, with the same counts. Any failing call exits 1. */
+enum { SP_RT_LAUNCH_KERNEL = 0, SP_RT_LAUNCH_CU13 = 1 };
 typedef struct sp_job {
     CUcontext ctx;
     CUstream stream;
-    CUmodule mod;
+    CUmodule mod;                 /* driver variant */
     CUfunction kernel;
+    void **fatbin;                /* runtime variant */
+    int rt_launch;                /* runtime variant: SP_RT_LAUNCH_* */
 } sp_job;
-void sp_job_start(sp_job *j, const char *prog, const char *name, uint64_t ns);
+extern const char sp_api[];       /* "driver" or "runtime" */
+void sp_job_start(sp_job *j, const char *prog, const char *name, uint64_t ns, int rt_launch);
+/* Launches the kernel (a grid of blocks x 1 x 1 of 32 threads) on the
+ * job's stream; counted. */
+void sp_job_launch(sp_counts *c, sp_job *j, unsigned blocks);
+/* Synchronizes the job's stream; counted. */
+void sp_job_sync(sp_counts *c, sp_job *j);
+/* Launches from now on run ns each. */
+void sp_job_set_duration(sp_job *j, uint64_t ns);
 void sp_job_end(sp_job *j);
 
 #endif
