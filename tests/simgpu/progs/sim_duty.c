@@ -35,7 +35,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: sim_duty PERIODS [BUSY_MS>=4 [IDLE_MS>=1]]\n");
         return 2;
     }
-    sp_job_start(&j, "sim_duty", "dutyK", (uint64_t)busy_ms * 1000000u / 4);
+    sp_job_start(&j, "sim_duty", "dutyK", (uint64_t)busy_ms * 1000000u / 4,
+                 SP_RT_LAUNCH_KERNEL);
     sleep_ms(idle_ms);
     for (int p = 0; p < periods; p++) {
         for (int k = 0; k < 4; k++)

@@ -115,7 +115,7 @@ int main(int argc, char **argv)
     SYM(GetNextRecord, "cuptiActivityGetNextRecord");
     SYM(Finalize, "cuptiFinalize");
 
-    sp_job_start(&j, "sim_kineto", "beforeK", 100000);
+    sp_job_start(&j, "sim_kineto", "beforeK", 100000, SP_RT_LAUNCH_KERNEL);
     window_k = sp_kernel(j.mod, "windowK", 100000);
     after_k = sp_kernel(j.mod, "afterK", 100000);
     burst(&n, &j, j.kernel);
