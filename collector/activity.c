@@ -299,7 +299,8 @@ int gp_activity_filter_api(void)
         for (int d = 0; d < 2; d++) {
             const char *name = gp_sess.api_names[d][cbid];
             CUptiResult (*set)(CUpti_CallbackId, uint8_t) =
-                d == 0 ? gp_sess.cupti.ActivityEnableDriverApi : gp_sess.cupti.ActivityEnableRuntimeApi;
+                d == 0 ? gp_sess.cupti.ActivityEnableDriverApi
+                       : gp_sess.cupti.ActivityEnableRuntimeApi;
             if (!name || !set)
                 continue;
             base_name(name, base, sizeof base);

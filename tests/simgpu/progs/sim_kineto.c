@@ -59,14 +59,16 @@ static void CUPTIAPI my_request(uint8_t **buf, size_t *size, size_t *max)
     *max = 0;
 }
 
-static void CUPTIAPI my_done(CUcontext ctx, uint32_t stream, uint8_t *buf, size_t size, size_t valid)
+static void CUPTIAPI my_done(CUcontext ctx, uint32_t stream, uint8_t *buf, size_t size,
+                             size_t valid)
 {
     CUpti_Activity *r = NULL;
 
     (void)ctx, (void)stream, (void)size;
     while (buf && C.GetNextRecord(buf, valid, &r) == CUPTI_SUCCESS) {
         const CUpti_ActivityKernel10 *k = (const CUpti_ActivityKernel10 *)r;
-        if (r->kind != CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL && r->kind != CUPTI_ACTIVITY_KIND_KERNEL)
+        if (r->kind != CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL &&
+            r->kind != CUPTI_ACTIVITY_KIND_KERNEL)
             continue;
         own_kernels++;
         if (k->name && strcmp(k->name, "windowK") == 0)
