@@ -15,6 +15,7 @@
 
 #include "collector/devinfo.h"
 #include "collector/gate.h"
+#include "collector/opcount.h"
 #include "collector/session_int.h"
 
 /* A new context: describe it, and its device the first time. App thread. */
@@ -80,13 +81,50 @@ static void on_stream(CUcontext ctx, CUstream stream)
     pthread_mutex_unlock(&gp_sess.lock);
 }
 
-/* Per API domain ([0] driver, [1] runtime) and callback id: OP_COUNTED or
- * OP_GRAPH, and what the function is to the gate. Written before the
- * callbacks are enabled, read-only after. */
+/* Per API domain ([0] driver, [1] runtime) and callback id: its
+ * gp_op_kind, and what the function is to the gate (its op, and where its
+ * stream is, for capture checks even when the gate is off). Written
+ * before the callbacks are enabled, read-only after. */
 static unsigned char op_kind[2][MAX_CBID];
 static gp_gate_fn gate_fn[2][MAX_CBID];
 /* > 0 while this thread is inside a runtime call the session handles. */
 static __thread int tl_runtime_depth;
+/* Stream captures under way in the process (successful begins minus
+ * ends): only then is a launch asked whether its stream captures. */
+static atomic_int captures;
+
+/* Operations a call issues that will have records of their own: none for
+ * a launch into a capturing stream (it becomes a graph node; the graph's
+ * launches bring its kernels, with a graph id). App thread, at ENTER. */
+static uint64_t issued_by(int rt, CUpti_CallbackId cbid, const CUpti_CallbackData *cd)
+{
+    int kind = op_kind[rt][cbid];
+    gp_gate_call call;
+    CUstreamCaptureStatus st;
+
+    if (kind == GP_OP_NONE || kind == GP_OP_GRAPH)
+        return 0;
+    if (atomic_load_explicit(&captures, memory_order_relaxed) > 0 &&
+        gp_sess.cuda.StreamIsCapturing) {
+        gp_gate_call_init(&call, gate_fn[rt][cbid], cd->functionParams, 1, cd->context, 0, NULL);
+        if (call.has_stream && gp_sess.cuda.StreamIsCapturing(call.stream, &st) == CUDA_SUCCESS &&
+            st != CU_STREAM_CAPTURE_STATUS_NONE)
+            return 0;
+    }
+    return gp_op_count(kind, cd->functionParams);
+}
+
+/* Keeps `captures`: begins that succeeded, ends (which end the capture
+ * whatever they return). At EXIT. */
+static void capture_seen(int op, const CUpti_CallbackData *cd)
+{
+    int ok = cd->functionReturnValue && *(const int *)cd->functionReturnValue == 0;
+
+    if (op == GP_GATE_OP_CAPTURE_BEGIN && ok)
+        atomic_fetch_add(&captures, 1);
+    else if (op == GP_GATE_OP_CAPTURE_END && atomic_load(&captures) > 0)
+        atomic_fetch_sub(&captures, 1);
+}
 
 /* A driver or runtime API callback (enabled only for ids with an op kind
  * or a gate class). The hot path: a few branches and an atomic add. */
@@ -105,8 +143,14 @@ static void on_api(int rt, CUpti_CallbackId cbid, const CUpti_CallbackData *cd)
     } else if (tl_runtime_depth > 0) {
         return; /* issued by the runtime call around it: counted there */
     }
-    if (enter && op_kind[rt][cbid] == OP_COUNTED)
-        atomic_fetch_add_explicit(&gp_sess.ops_issued, 1, memory_order_relaxed);
+    if (enter && op_kind[rt][cbid]) {
+        uint64_t n = issued_by(rt, cbid, cd);
+        if (n)
+            atomic_fetch_add_explicit(&gp_sess.ops_issued, n, memory_order_relaxed);
+    }
+    if (!enter && (gate_fn[rt][cbid].op == GP_GATE_OP_CAPTURE_BEGIN ||
+                   gate_fn[rt][cbid].op == GP_GATE_OP_CAPTURE_END))
+        capture_seen(gate_fn[rt][cbid].op, cd);
     if (gp_sess.gate_on && gate_fn[rt][cbid].op) {
         gp_gate_call_init(&call, gate_fn[rt][cbid], cd->functionParams, enter, cd->context,
                           !enter && cd->functionReturnValue
@@ -133,23 +177,6 @@ void CUPTIAPI gp_on_callback(void *ud, CUpti_CallbackDomain dom, CUpti_CallbackI
     }
 }
 
-/* Whether a function issues GPU work the trace counts, by its CUPTI name:
- * a launch, copy or memset (OP_COUNTED), a graph launch (OP_GRAPH, whose
- * kernels carry a graph id), or neither (0). */
-static int op_kind_of(const char *name)
-{
-    if (strncmp(name, "__", 2) == 0)
-        name += 2; /* __cudaLaunchKernel: CUDA 13's <<<>>> */
-    if (strncmp(name, "cuGraphLaunch", 13) == 0 || strncmp(name, "cudaGraphLaunch", 15) == 0)
-        return OP_GRAPH;
-    if (((strncmp(name, "cuLaunch", 8) == 0 || strncmp(name, "cudaLaunch", 10) == 0) &&
-         !strstr(name, "HostFunc")) ||
-        strncmp(name, "cuMemcpy", 8) == 0 || strncmp(name, "cudaMemcpy", 10) == 0 ||
-        strncmp(name, "cuMemset", 8) == 0 || strncmp(name, "cudaMemset", 10) == 0)
-        return OP_COUNTED;
-    return 0;
-}
-
 /* Enables the driver and runtime callbacks that issue GPU work (and those
  * the gate needs: synchronizations, captures), by their CUPTI names. */
 void gp_callbacks_enable(void)
@@ -169,9 +196,11 @@ void gp_callbacks_enable(void)
 
             if (gp_sess.cupti.GetCallbackName(doms[rt], cbid, &name) != CUPTI_SUCCESS || !name)
                 continue;
-            kind = op_kind_of(name);
-            if (gp_sess.gate_on)
-                gate = gp_gate_describe(name);
+            kind = gp_op_kind(name);
+            gate = gp_gate_describe(name); /* streams and captures, gate or not */
+            if (!gp_sess.gate_on && gate.op != GP_GATE_OP_CAPTURE_BEGIN &&
+                gate.op != GP_GATE_OP_CAPTURE_END && !kind)
+                gate.op = GP_GATE_OP_NONE;
             if ((kind || gate.op) &&
                 gp_sess.cupti.EnableCallback(1, gp_sess.sub, doms[rt], cbid) == CUPTI_SUCCESS) {
                 op_kind[rt][cbid] = (unsigned char)kind;

@@ -70,6 +70,7 @@ typedef struct gp_cuda {
     CUresult (*DriverGetVersion)(int *version);
     CUresult (*StreamGetPriority)(CUstream stream, int *priority);    /* optional */
     CUresult (*StreamGetFlags)(CUstream stream, unsigned int *flags); /* optional */
+    CUresult (*StreamIsCapturing)(CUstream stream, CUstreamCaptureStatus *status); /* optional */
 } gp_cuda;
 
 /* Loads CUPTI into c; driver is cuDriverGetVersion's value (0: unknown).

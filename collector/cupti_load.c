@@ -222,6 +222,7 @@ int gp_cuda_bind(gp_cuda *d)
     SYM(d, h, DriverGetVersion, "cuDriverGetVersion", 1);
     SYM(d, h, StreamGetPriority, "cuStreamGetPriority", 0);
     SYM(d, h, StreamGetFlags, "cuStreamGetFlags", 0);
+    SYM(d, h, StreamIsCapturing, "cuStreamIsCapturing", 0);
     return 0;
 fail:
     (void)missing;

@@ -29,8 +29,6 @@
 enum { IDLE, STARTING, ACTIVE, FAILED, DONE, FORKED };
 
 #define MAX_CBID 2048        /* above every driver/runtime callback id of CUPTI 13 */
-#define OP_COUNTED 1         /* a launch, copy or memset: counted as issued */
-#define OP_GRAPH 2           /* a graph launch: not counted (its kernels carry a graph id) */
 
 typedef struct gp_session_state {
     pthread_mutex_t lock; /* sender, decoder, devices; never held across CUPTI flushes */

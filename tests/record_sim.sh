@@ -102,6 +102,14 @@ line=$(printf '%s\n' "$err" | grep '^sim_graph:')
 is "$(q graph.gpupack 'select count(*) from kernel where graph_id != 0')" "$(field "$line" kernels)" "graph kernels carry their graph id"
 is "$(q graph.gpupack "select count(*) from api a join strings s on s.id = a.name where s.text = 'cuGraphLaunch'")" \
    "$(field "$line" graphs)" "graph launches are recorded"
+is "$(q graph.gpupack 'select coalesce(sum(count), 0) from dropped')" 0 "a graph program: nothing lost"
+# Killed after its work was flushed: launches into the capture became graph
+# nodes, not GPU work of their own, so nothing is estimated as lost.
+run gpupack record -o graphkill.gpupack -- "$PROGS/sim_graph" killed
+is "$rc" 137 "a graph program killed by SIGKILL"
+is "$(q graphkill.gpupack 'select count(*) from kernel')" 12 "its 12 kernels were recorded before"
+is "$(q graphkill.gpupack 'select coalesce(sum(count), 0) from dropped where source = 4')" 0 \
+   "none estimated as lost (captured launches are not operations of their own)"
 
 run env SIMGPU_DEVICES=2 $GP_RUN "$GPUPACK" record -o multi.gpupack -- "$PROGS/sim_multi"
 is "$(q multi.gpupack 'select count(distinct device) from kernel')" 2 "kernels on both GPUs"

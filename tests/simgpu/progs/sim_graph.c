@@ -1,18 +1,24 @@
-/* sim_graph: a CUDA graph launched three times.
+/* sim_graph [killed]: a CUDA graph launched three times.
  *
  * One context and stream s. Captures on s (cuStreamBeginCapture_v2 ..
  * cuStreamEndCapture) 4 kernel launches "graphK0".."graphK3" (100 us each),
  * instantiates the graph (cuGraphInstantiateWithFlags), launches it 3 times
- * on s (cuGraphLaunch), then one cuStreamSynchronize(s).
+ * on s (cuGraphLaunch), then one cuStreamSynchronize(s). With "killed",
+ * it then prints its summary, waits 500 ms (a recorder's periodic flush
+ * has taken everything) and is killed by SIGKILL, with nothing left
+ * unrecorded.
  * Totals: kernels=12 (executed; all carry the graph's id) memcpy=0
  * memset=0 sync=1 nvtx_ranges=0 nvtx_marks=0 graphs=3. */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "tests/simgpu/progs/simprog.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
     sp_counts n = { 0 }, captured = { 0 };
     CUcontext ctx = sp_context(0);
@@ -38,6 +44,12 @@ int main(void)
     }
     CK(cuStreamSynchronize(s));
     n.sync++;
+    if (argc > 1 && strcmp(argv[1], "killed") == 0) {
+        struct timespec wait = { 0, 500000000 };
+        sp_summary("sim_graph", &n, "");
+        nanosleep(&wait, NULL);
+        raise(SIGKILL);
+    }
     CK(cuGraphExecDestroy(exec));
     CK(cuGraphDestroy(graph));
     CK(cuModuleUnload(mod));
