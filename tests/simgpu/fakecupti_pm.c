@@ -255,7 +255,8 @@ static void count(int d, uint64_t s, uint64_t e, sc_pm_raw *raw)
         n++;
     }
     /* the union of the busy intervals: sorted by start (pairs), merged */
-    qsort(scratch, n, 2 * sizeof *scratch, cmp_u64);
+    if (n)
+        qsort(scratch, n, 2 * sizeof *scratch, cmp_u64);
     for (size_t i = 0; i < n; i++) {
         uint64_t a = scratch[2 * i], b = scratch[2 * i + 1];
         if (i == 0 || a > cur_e) {
