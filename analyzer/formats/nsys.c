@@ -24,7 +24,11 @@
  *    kind of data (a trace without memsets has no CUPTI_ACTIVITY_KIND_MEMSET)
  *    [S1, S4]. So only StringIds and one CUPTI_ACTIVITY_KIND_* table are
  *    required; every column is looked up (PRAGMA table_info) before it is
- *    read, and a missing one reads as NULL.
+ *    read, and a missing one reads as NULL -- except the columns every
+ *    listed release has (table_spec below: times, ids, names): a table of a
+ *    known name without one of them, or with a column read declared with
+ *    another type than nsys gives it (INTEGER, or TEXT for strings), is
+ *    refused with an error naming the table and the column.
  *  - The schema changes between releases (META_DATA_EXPORT
  *    EXPORT_SCHEMA_VERSION: minor = renamed/retyped column, micro = added
  *    table or column) [S1]. Seen: KERNEL.graphId is in 3.28.1 [S1], not in
@@ -61,6 +65,11 @@
  *    [S1]. Events from before collection may be negative [unverified:
  *    users' scripts filter start >= 0]. Times are copied unchanged, so ranks
  *    are session-relative; two exports in one job are not aligned.
+ *  - As in the Kineto reader: a GPU row (KERNEL, MEMCPY, MEMSET,
+ *    SYNCHRONIZATION) whose start or end is not an integer or that ends
+ *    before it starts makes the export damaged (an error naming the table
+ *    and the row's correlationId); such a host row (RUNTIME, NVTX_EVENTS)
+ *    is left out.
  *
  * Enumerations: nsys's own, not all CUPTI's [S2, S3]
  *  - copyKind (ENUM_CUDA_MEMCPY_OPER): 0..10 = CUPTI's memcpy kinds
@@ -252,11 +261,95 @@ int gp_nsys_sniff(const char *path)
 
 /* ---- queries ---- */
 
+/* ---- schema ---- */
+
+/* What the readers need of each table: the columns it must have (those a
+ * table of that name has in every export the contract lists; a table
+ * without them is not what nsys writes), and which columns read are TEXT
+ * (every other column read is an integer). Space-separated names. */
+static const struct {
+    const char *required, *text;
+} table_spec[NSYS_T_COUNT] = {
+    [NSYS_T_STRINGS] = { "id value", "value" },
+    [NSYS_T_KERNEL] = { "start end deviceId streamId correlationId shortName", "" },
+    [NSYS_T_MEMCPY] = { "start end deviceId streamId correlationId bytes copyKind", "" },
+    [NSYS_T_MEMSET] = { "start end deviceId streamId correlationId bytes", "" },
+    [NSYS_T_RUNTIME] = { "start end globalTid correlationId nameId", "" },
+    [NSYS_T_SYNC] = { "start end streamId correlationId syncType", "" },
+    [NSYS_T_NVTX] = { "start end eventType globalTid", "text" },
+    [NSYS_T_GPU] = { "id", "name" },
+    [NSYS_T_ENUM_COPY] = { "id name", "name" },
+    [NSYS_T_ENUM_MEM] = { "id name", "name" },
+    [NSYS_T_ENUM_SYNC] = { "id name", "name" },
+};
+
+/* 1 if word is one of the space-separated names in list (SQLite's column
+ * names ignore case). */
+static int in_list(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (const char *p = list; *p; p += *p == ' ') {
+        size_t k = strcspn(p, " ");
+        if (k == n && sqlite3_strnicmp(p, word, (int)n) == 0)
+            return 1;
+        p += k;
+    }
+    return 0;
+}
+
+/* SQLite's affinity rules for a declared type (datatype3.html, 3.1): 1 if a
+ * column so declared keeps integers (INTEGER or NUMERIC affinity), 0 if
+ * not; 2 if it is TEXT. */
+static int decl_kind(const char *decl)
+{
+    static const char *const text[] = { "CHAR", "CLOB", "TEXT" };
+    static const char *const other[] = { "BLOB", "REAL", "FLOA", "DOUB" };
+    char up[64];
+    size_t n = 0;
+
+    for (; decl && decl[n] && n < sizeof up - 1; n++)
+        up[n] = (char)(decl[n] >= 'a' && decl[n] <= 'z' ? decl[n] - 32 : decl[n]);
+    up[n] = 0;
+    if (strstr(up, "INT"))
+        return 1;
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        if (strstr(up, text[i]))
+            return 2;
+    if (n == 0)
+        return 0; /* no type: BLOB affinity */
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+        if (strstr(up, other[i]))
+            return 0;
+    return 1; /* NUMERIC */
+}
+
+static gp_status schema_error(nsys_ctx *c, nsys_table t, const char *col, const char *decl)
+{
+    char shown[41];
+    size_t n = 0;
+
+    for (; decl && decl[n] && n < sizeof shown - 1; n++) /* printable ASCII only */
+        shown[n] = decl[n] >= ' ' && decl[n] <= '~' && decl[n] != '"' ? decl[n] : '?';
+    shown[n] = 0;
+    if (!decl)
+        return gp_error_set(c->err, GP_ERR_INPUT,
+                            "%s: table %s has no column %s: not a table as Nsight Systems "
+                            "exports it; export the report again with nsys export --type sqlite",
+                            c->path, nsys_table_names[t], col);
+    return gp_error_set(c->err, GP_ERR_INPUT,
+                        "%s: column %s of table %s is declared \"%s\", not %s as Nsight "
+                        "Systems exports it; export the report again with nsys export --type sqlite",
+                        c->path, col, nsys_table_names[t], shown,
+                        in_list(table_spec[t].text, col) ? "TEXT" : "INTEGER");
+}
+
 gp_status nsys_columns(nsys_ctx *c, nsys_table t, const char *const *cols, int n, nsys_query *q)
 {
-    static const char sql[] = "SELECT name FROM pragma_table_info(?1)";
+    static const char sql[] = "SELECT name, type FROM pragma_table_info(?1)";
     char what[96];
     sqlite3_stmt *info;
+    gp_status st = GP_OK;
     int rc;
 
     assert(n > 0 && n <= NSYS_MAX_COLS);
@@ -266,19 +359,24 @@ gp_status nsys_columns(nsys_ctx *c, nsys_table t, const char *const *cols, int n
     if (sqlite3_prepare_v2(c->db, sql, -1, &info, NULL) != SQLITE_OK)
         return nsys_db_error(c, what);
     sqlite3_bind_text(info, 1, nsys_table_names[t], -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(info)) == SQLITE_ROW) {
+    while (st == GP_OK && (rc = sqlite3_step(info)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(info, 0);
-        for (int i = 0; name && i < q->n; i++)
-            if (strcmp(name, cols[i]) == 0)
-                q->has[i] = 1;
+        const char *decl = (const char *)sqlite3_column_text(info, 1);
+        for (int i = 0; name && i < q->n; i++) {
+            if (sqlite3_stricmp(name, cols[i]) != 0)
+                continue;
+            q->has[i] = 1;
+            if (decl_kind(decl) != (in_list(table_spec[t].text, cols[i]) ? 2 : 1))
+                st = schema_error(c, t, cols[i], decl ? decl : "");
+        }
     }
-    if (rc != SQLITE_DONE) {
-        gp_status st = nsys_db_error(c, what);
-        sqlite3_finalize(info);
-        return st;
-    }
+    if (st == GP_OK && rc != SQLITE_DONE)
+        st = nsys_db_error(c, what);
     sqlite3_finalize(info);
-    return GP_OK;
+    for (int i = 0; st == GP_OK && i < q->n; i++)
+        if (!q->has[i] && in_list(table_spec[t].required, cols[i]))
+            st = schema_error(c, t, cols[i], NULL);
+    return st;
 }
 
 gp_status nsys_prepare(nsys_ctx *c, nsys_table t, const char *const *cols, const char *tail,
@@ -480,6 +578,9 @@ static gp_status finish_rank(nsys_ctx *c, gp_rank *r)
 
 static gp_status check_export(nsys_ctx *c)
 {
+    static const char *const string_cols[] = { "id", "value" };
+    nsys_query q;
+
     if (!c->has[NSYS_T_STRINGS] && !c->has_cupti)
         return gp_error_set(c->err, GP_ERR_INPUT,
                             "%s: an SQLite database, but not an Nsight Systems export: it has "
@@ -495,7 +596,7 @@ static gp_status check_export(nsys_ctx *c)
                             "%s: an Nsight Systems export without CUDA data: it has no "
                             "CUPTI_ACTIVITY_KIND_* table; record with nsys profile --trace=cuda",
                             c->path);
-    return GP_OK;
+    return nsys_columns(c, NSYS_T_STRINGS, string_cols, 2, &q); /* nsys_string reads them */
 }
 
 static gp_status load(nsys_ctx *c)

@@ -32,7 +32,10 @@ int gp_nsys_sniff(const char *path);
  *   GP_ERR_IO     the file cannot be opened or read (including SQLite I/O errors);
  *   GP_ERR_INPUT  not an SQLite database; an SQLite database that is not an
  *                 Nsight Systems export (the message names what is missing);
- *                 an export with no GPU activity; a damaged database;
+ *                 a table without a column it needs or with a column of
+ *                 another type (the message names both); a GPU record
+ *                 ending before it starts or without integer times; an
+ *                 export with no GPU activity; a damaged database;
  *   GP_ERR_NOMEM  out of memory.
  * On failure ranks already added from this file stay in job, partly
  * filled: discard the job. */

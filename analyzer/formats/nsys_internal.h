@@ -76,7 +76,10 @@ typedef struct nsys_query {
 
 /* ---- nsys.c ---- */
 
-/* Which of cols the table has (PRAGMA table_info), into q->has; q->n = n. */
+/* Which of cols the table has (PRAGMA table_info), into q->has; q->n = n.
+ * Checks the schema as it goes: an error (naming the file, the table and
+ * the column) if one of cols the table must have (nsys.c table_spec) is
+ * missing, or a present one is not declared as nsys declares it. */
 gp_status nsys_columns(nsys_ctx *c, nsys_table t, const char *const *cols, int n, nsys_query *q);
 /* Prepares "SELECT cols FROM table tail" into q->st after nsys_columns;
  * absent columns select NULL. tail is a fixed SQL fragment ("" for none)

@@ -110,8 +110,6 @@ static gp_status read_enum(nsys_ctx *c, nsys_table t, const nsys_sym *syms, size
         return GP_OK;
     if ((st = nsys_select(c, t, cols, 2, &q)) != GP_OK)
         return st;
-    if (!q.has[0] || !q.has[1])
-        return nsys_done(c, t, &q, GP_OK, SQLITE_DONE);
     while ((rc = sqlite3_step(q.st)) == SQLITE_ROW) {
         int64_t id = nsys_i64(q.st, 0, -1);
         const char *name = (const char *)sqlite3_column_text(q.st, 1);
@@ -207,26 +205,60 @@ gp_status nsys_read_pids(nsys_ctx *c)
 enum { G_START, G_END, G_DEV, G_STREAM, G_CORR, G_PID, G_NCOMMON };
 #define GPU_COMMON_COLS "start", "end", "deviceId", "streamId", "correlationId", "globalPid"
 
+/* The start and end of a GPU row (an op or a synchronization). As in the
+ * Kineto reader, a GPU record without integer times or ending before it
+ * starts means the export is damaged: an error naming the table and the row. */
+static gp_status gpu_times(nsys_ctx *c, nsys_table t, sqlite3_stmt *s, int64_t *start, int64_t *end)
+{
+    char why[96];
+
+    if (sqlite3_column_type(s, G_START) != SQLITE_INTEGER)
+        snprintf(why, sizeof why, "has a start that is not an integer");
+    else if (sqlite3_column_type(s, G_END) != SQLITE_INTEGER)
+        snprintf(why, sizeof why, "has an end that is not an integer");
+    else if ((*end = sqlite3_column_int64(s, G_END)) < (*start = sqlite3_column_int64(s, G_START)))
+        snprintf(why, sizeof why, "ends before it starts (start %lld, end %lld)",
+                 (long long)*start, (long long)*end);
+    else
+        return GP_OK;
+    return gp_error_set(c->err, GP_ERR_INPUT,
+                        "%s: a row of %s (correlationId %lld) %s; the export is damaged: "
+                        "export the report again",
+                        c->path, nsys_table_names[t], (long long)nsys_i64(s, G_CORR, -1), why);
+}
+
+/* Host rows (API calls, NVTX ranges) without integer times or ending
+ * before they start are left out, as the Kineto reader leaves out host
+ * events without usable times. 1: leave the row out. */
+static int host_times(sqlite3_stmt *s, int col_start, int col_end, int64_t *start, int64_t *end)
+{
+    if (sqlite3_column_type(s, col_start) != SQLITE_INTEGER ||
+        sqlite3_column_type(s, col_end) != SQLITE_INTEGER)
+        return 1;
+    *start = sqlite3_column_int64(s, col_start);
+    *end = sqlite3_column_int64(s, col_end);
+    return *end < *start;
+}
+
 /* Adds an op for the row's process with the common fields; NULL if the
- * process has no rank, or NULL with *st set if out of memory. */
-static gp_op *op_for_row(nsys_ctx *c, sqlite3_stmt *s, gp_op_kind kind, gp_status *st)
+ * process has no rank, or NULL with *st set if out of memory or the row's
+ * times are bad. */
+static gp_op *op_for_row(nsys_ctx *c, nsys_table t, sqlite3_stmt *s, gp_op_kind kind, gp_status *st)
 {
     nsys_proc *p = nsys_proc_of(c, row_pid(c, s, G_PID));
     int64_t dev = nsys_i64(s, G_DEV, -1), stream = nsys_i64(s, G_STREAM, -1);
-    int64_t corr = nsys_i64(s, G_CORR, -1);
+    int64_t corr = nsys_i64(s, G_CORR, -1), start = 0, end = 0;
     gp_op *o;
 
-    *st = GP_OK;
-    if (!p)
+    if ((*st = gpu_times(c, t, s, &start, &end)) != GP_OK || !p)
         return NULL;
     if (!(o = gp_rank_add_op(p->rank))) {
         *st = nsys_nomem(c);
         return NULL;
     }
     o->kind = (uint8_t)kind;
-    o->start_ns = nsys_i64(s, G_START, 0);
-    o->end_ns = nsys_i64(s, G_END, o->start_ns);
-    o->end_ns = o->end_ns < o->start_ns ? o->start_ns : o->end_ns;
+    o->start_ns = start;
+    o->end_ns = end;
     o->correlation = corr < 0 ? -1 : corr;
     o->stream = stream < 0 || stream > INT32_MAX ? -1 : (int32_t)stream;
     o->device = dev < 0 || dev > INT16_MAX ? -1 : (int16_t)dev;
@@ -256,7 +288,7 @@ gp_status nsys_read_kernels(nsys_ctx *c)
         return st;
     while (st == GP_OK && (rc = sqlite3_step(q.st)) == SQLITE_ROW) {
         sqlite3_stmt *s = q.st;
-        gp_op *o = op_for_row(c, s, GP_OP_KERNEL, &st);
+        gp_op *o = op_for_row(c, NSYS_T_KERNEL, s, GP_OP_KERNEL, &st);
         gp_strid name = 0;
         if (!o)
             continue;
@@ -313,7 +345,7 @@ gp_status nsys_read_memcpys(nsys_ctx *c)
     if ((st = nsys_select(c, NSYS_T_MEMCPY, cols, N, &q)) != GP_OK)
         return st;
     while (st == GP_OK && (rc = sqlite3_step(q.st)) == SQLITE_ROW) {
-        gp_op *o = op_for_row(c, q.st, GP_OP_MEMCPY, &st);
+        gp_op *o = op_for_row(c, NSYS_T_MEMCPY, q.st, GP_OP_MEMCPY, &st);
         uint8_t copy = enum_of(c->copy_map, q.st, COPY);
         if (!o)
             continue;
@@ -341,7 +373,7 @@ gp_status nsys_read_memsets(nsys_ctx *c)
     if ((st = nsys_select(c, NSYS_T_MEMSET, cols, N, &q)) != GP_OK)
         return st;
     while (st == GP_OK && (rc = sqlite3_step(q.st)) == SQLITE_ROW) {
-        gp_op *o = op_for_row(c, q.st, GP_OP_MEMSET, &st);
+        gp_op *o = op_for_row(c, NSYS_T_MEMSET, q.st, GP_OP_MEMSET, &st);
         uint8_t mem = enum_of(c->mem_map, q.st, MEM);
         if (!o)
             continue;
@@ -376,17 +408,16 @@ gp_status nsys_read_runtime(nsys_ctx *c)
     while (st == GP_OK && (rc = sqlite3_step(q.st)) == SQLITE_ROW) {
         sqlite3_stmt *s = q.st;
         nsys_proc *p = nsys_proc_of(c, row_pid(c, s, TID));
-        int64_t corr = nsys_i64(s, CORR, -1), cls = nsys_i64(s, CLASS, -1);
+        int64_t corr = nsys_i64(s, CORR, -1), cls = nsys_i64(s, CLASS, -1), start, end;
         gp_call *a;
-        if (!p)
+        if (!p || host_times(s, START, END, &start, &end))
             continue;
         if (!(a = gp_rank_add_call(p->rank))) {
             st = nsys_nomem(c);
             break;
         }
-        a->start_ns = nsys_i64(s, START, 0);
-        a->end_ns = nsys_i64(s, END, a->start_ns);
-        a->end_ns = a->end_ns < a->start_ns ? a->start_ns : a->end_ns;
+        a->start_ns = start;
+        a->end_ns = end;
         a->correlation = corr < 0 ? -1 : corr;
         a->tid = nsys_tid_of(nsys_i64(s, TID, 0));
         a->pid = p->pid;
@@ -412,16 +443,18 @@ gp_status nsys_read_syncs(nsys_ctx *c)
         sqlite3_stmt *s = q.st;
         nsys_proc *p = nsys_proc_of(c, row_pid(c, s, G_PID));
         int64_t stream = nsys_i64(s, G_STREAM, -1), corr = nsys_i64(s, G_CORR, -1);
+        int64_t start = 0, end = 0;
         gp_syncrec *y;
+        if ((st = gpu_times(c, NSYS_T_SYNC, s, &start, &end)) != GP_OK)
+            break;
         if (!p)
             continue;
         if (!(y = gp_rank_add_sync(p->rank))) {
             st = nsys_nomem(c);
             break;
         }
-        y->start_ns = nsys_i64(s, G_START, 0);
-        y->end_ns = nsys_i64(s, G_END, y->start_ns);
-        y->end_ns = y->end_ns < y->start_ns ? y->start_ns : y->end_ns;
+        y->start_ns = start;
+        y->end_ns = end;
         y->correlation = corr < 0 ? -1 : corr;
         y->stream = stream < 0 || stream > INT32_MAX ? -1 : (int32_t)stream; /* 0xffffffff: none */
         y->pid = p->pid;
@@ -446,28 +479,30 @@ gp_status nsys_read_nvtx(nsys_ctx *c)
         return GP_OK;
     if ((st = nsys_columns(c, NSYS_T_NVTX, cols, N, &q)) != GP_OK)
         return st;
-    if (!q.has[START] || !q.has[TYPE]) /* cannot tell ranges from the rest */
-        return GP_OK;
     if ((st = nsys_prepare(c, NSYS_T_NVTX, cols, "WHERE \"eventType\" IN (34, 59, 60)", &q)) != GP_OK)
         return st;
     while (st == GP_OK && (rc = sqlite3_step(q.st)) == SQLITE_ROW) {
         sqlite3_stmt *s = q.st;
         nsys_proc *p = nsys_proc_of(c, row_pid(c, s, TID));
+        int64_t start = 0, end = NSYS_OPEN_END; /* end NULL: never closed (finish_rank) */
         gp_range *g;
         if (!p)
             continue;
+        if (nsys_i64(s, TYPE, 0) == NVTX_MARK || nsys_null(s, END)) {
+            if (sqlite3_column_type(s, START) != SQLITE_INTEGER)
+                continue;
+            start = sqlite3_column_int64(s, START);
+            end = nsys_i64(s, TYPE, 0) == NVTX_MARK ? start : end;
+        } else if (host_times(s, START, END, &start, &end)) {
+            continue;
+        }
         if (!(g = gp_rank_add_range(p->rank))) {
             st = nsys_nomem(c);
             break;
         }
         g->kind = GP_RANGE_NVTX;
-        g->start_ns = nsys_i64(s, START, 0);
-        if (nsys_i64(s, TYPE, 0) == NVTX_MARK)
-            g->end_ns = g->start_ns;
-        else if (nsys_null(s, END))
-            g->end_ns = NSYS_OPEN_END; /* never closed: ends with the trace (finish_rank) */
-        else
-            g->end_ns = nsys_i64(s, END, 0) < g->start_ns ? g->start_ns : nsys_i64(s, END, 0);
+        g->start_ns = start;
+        g->end_ns = end;
         g->tid = nsys_tid_of(nsys_i64(s, TID, 0));
         g->pid = p->pid;
         st = nsys_string(c, s, TEXTID, &g->name);

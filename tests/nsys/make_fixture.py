@@ -21,6 +21,17 @@ Writes into DIR:
   unrelated.sqlite    an SQLite database of something else.
   big.sqlite          one process, 3000 kernels: spans many pages, so a
                       truncated copy is damaged.
+Exports that must be refused or trimmed (tests/nsys.sh):
+  wrong_columns.sqlite    CUPTI_ACTIVITY_KIND_KERNEL(foo TEXT) with one row.
+  no_copykind.sqlite      full.sqlite whose MEMCPY table lacks copyKind.
+  text_start.sqlite       full.sqlite whose KERNEL.start is declared TEXT.
+  strings_no_value.sqlite full.sqlite whose StringIds has "text", not "value".
+  kernel_reversed.sqlite  full.sqlite plus a kernel that ends before it starts.
+  sync_reversed.sqlite    full.sqlite plus a synchronization that ends before
+                          it starts.
+  kernel_text_time.sqlite full.sqlite plus a kernel whose start is the text 'abc'.
+  host_reversed.sqlite    full.sqlite plus, for pid 1001, an API call and an
+                          NVTX range that end before they start (left out).
 
 tests/unit/test_nsys.c holds the expected values, written from the rows
 below (not from the importer's output): keep the two in step.
@@ -368,6 +379,59 @@ def make_big(path):
     db.commit()
     db.close()
 
+def make_variant(path, edit):
+    """full.sqlite, then edit(db) on it."""
+    make_full(path)
+    db = sqlite3.connect(path)
+    edit(db)
+    db.commit()
+    db.close()
+
+def retype(db, table, cols, name, decl=None, rename=None):
+    """Recreates table with column name declared decl, renamed, or dropped (both None)."""
+    new = []
+    for c, d in cols:
+        if c != name:
+            new.append((c, d))
+        elif decl or rename:
+            new.append((rename or c, decl or d))
+    keep = ", ".join('"%s"' % c for c, _ in cols if c != name or decl or rename)
+    db.execute("ALTER TABLE %s RENAME TO old_table" % table)
+    create(db, table, new)
+    db.execute("INSERT INTO %s SELECT %s FROM old_table" % (table, keep))
+    db.execute("DROP TABLE old_table")
+
+def make_refused(out):
+    db = new_db(os.path.join(out, "wrong_columns.sqlite"))
+    strings(db)
+    db.execute("CREATE TABLE CUPTI_ACTIVITY_KIND_KERNEL (foo TEXT)")
+    db.execute("INSERT INTO CUPTI_ACTIVITY_KIND_KERNEL VALUES ('x')")
+    db.commit()
+    db.close()
+    make_variant(os.path.join(out, "no_copykind.sqlite"),
+                 lambda db: retype(db, "CUPTI_ACTIVITY_KIND_MEMCPY", MEMCPY, "copyKind"))
+    make_variant(os.path.join(out, "text_start.sqlite"),
+                 lambda db: retype(db, "CUPTI_ACTIVITY_KIND_KERNEL", KERNEL, "start", "TEXT"))
+    make_variant(os.path.join(out, "strings_no_value.sqlite"),
+                 lambda db: retype(db, "StringIds", [("id", "INTEGER NOT NULL PRIMARY KEY"),
+                                                     ("value", "TEXT NOT NULL")], "value",
+                                   rename="text"))
+    reversed_kernel = kernel(1001, 8000, 7990, 0, 7, 19, SGEMM, (1, 1, 1), (32, 1, 1), 16, 0, 0)
+    make_variant(os.path.join(out, "kernel_reversed.sqlite"),
+                 lambda db: insert(db, "CUPTI_ACTIVITY_KIND_KERNEL", KERNEL, reversed_kernel))
+    reversed_sync = dict(start=7600, end=7500, deviceId=0, contextId=1, streamId=13,
+                         correlationId=20, globalPid=gpid(1001), syncType=SYNC_STREAM, eventId=0)
+    make_variant(os.path.join(out, "sync_reversed.sqlite"),
+                 lambda db: insert(db, "CUPTI_ACTIVITY_KIND_SYNCHRONIZATION", SYNC, reversed_sync))
+    text_time = dict(reversed_kernel, start="abc", end=8100)
+    make_variant(os.path.join(out, "kernel_text_time.sqlite"),
+                 lambda db: insert(db, "CUPTI_ACTIVITY_KIND_KERNEL", KERNEL, text_time))
+    def host(db):
+        insert(db, "CUPTI_ACTIVITY_KIND_RUNTIME", RUNTIME, call(1001, 1001, 8000, 7900, 19, 5))
+        insert(db, "NVTX_EVENTS", NVTX, dict(start=8000, end=7000, eventType=NVTX_PUSHPOP,
+                                             text="backwards", globalTid=gtid(1001, 1001)))
+    make_variant(os.path.join(out, "host_reversed.sqlite"), host)
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make_fixture.py DIR")
@@ -387,6 +451,7 @@ def main():
     make_no_strings(os.path.join(out, "no_strings.sqlite"))
     make_unrelated(os.path.join(out, "unrelated.sqlite"))
     make_big(os.path.join(out, "big.sqlite"))
+    make_refused(out)
 
 if __name__ == "__main__":
     main()
