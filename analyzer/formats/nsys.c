@@ -339,7 +339,8 @@ static gp_status schema_error(nsys_ctx *c, nsys_table t, const char *col, const 
                             c->path, nsys_table_names[t], col);
     return gp_error_set(c->err, GP_ERR_INPUT,
                         "%s: column %s of table %s is declared \"%s\", not %s as Nsight "
-                        "Systems exports it; export the report again with nsys export --type sqlite",
+                        "Systems exports it; export the report again with nsys export "
+                        "--type sqlite",
                         c->path, col, nsys_table_names[t], shown,
                         in_list(table_spec[t].text, col) ? "TEXT" : "INTEGER");
 }
