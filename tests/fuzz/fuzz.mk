@@ -22,8 +22,9 @@ FUZZ_FLAGS ?=
 
 out := $(builddir)/tests/fuzz/out
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-CFLAGS_FUZZ := -std=gnu11 -g -O1 $(SAN) -fsanitize=fuzzer-no-link -Wno-unused-command-line-argument \
-	-I$(out)/include -I$(srcdir) -I$(builddir) $(PKG_CFLAGS) -DGP_PKGLIBDIR='"/nonexistent"'
+CFLAGS_FUZZ := -std=gnu11 -g -O1 $(SAN) -fsanitize=fuzzer-no-link \
+	-Wno-unused-command-line-argument -I$(out)/include -I$(srcdir) -I$(builddir) $(PKG_CFLAGS) \
+	-DGP_PKGLIBDIR='"/nonexistent"'
 
 PARTS := common analyzer/model analyzer/formats analyzer/analyses analyzer/render recorder \
 	gpumon cosched tui

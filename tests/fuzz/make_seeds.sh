@@ -80,7 +80,8 @@ for f in "$C/kineto/"*.json; do
     cat "$f" >>"$C/json/$(basename "$f")"
     i=$((i + 1))
 done
-printf '\x0f{"a": [1, -0.5e+3, true, false, null, "\\u00e9\\ud83d\\ude00\\n"], "b": {}}' >"$C/json/values"
+printf '\x0f{"a": [1, -0.5e+3, true, false, null, "\\u00e9\\ud83d\\ude00\\n"], "b": {}}' \
+    >"$C/json/values"
 printf '\xff[[[[{"k": 1712195495519689.047}]]]]' >"$C/json/deep"
 
 # ---- nsys ----
@@ -160,7 +161,8 @@ def region(policy, gate, p50, p99, requests, be_ops):
                        2000000, 0, gate, 2000, 2001, 1, 1, 123456789, 50, requests, 3, 250000,
                        be_ops, 4, 800000, 1, 2, 0, p50, p99, requests)
 with open(os.path.join(out, "slo"), "wb") as f:
-    f.write(b"\x13" + region(2, 2, 1500000, 4000000, 10, 100) + region(2, 1, 1600000, 4100000, 30, 400))
+    f.write(b"\x13" + region(2, 2, 1500000, 4000000, 10, 100) +
+            region(2, 1, 1600000, 4100000, 30, 400))
 with open(os.path.join(out, "priority_bad_second"), "wb") as f:
     f.write(b"\x01" + region(1, 4, 0, 0, 0, 0) + b"\xff" * 192)
 EOF

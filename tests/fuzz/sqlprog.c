@@ -121,7 +121,8 @@ static void exec_bound(prog *P, const char *sql, int n_values)
         case 2: sqlite3_bind_int64(st, i, (int32_t)fz_u64(&P->in, 4)); break;
         case 3: sqlite3_bind_int64(st, i, (int64_t)fz_u64(&P->in, 8)); break;
         case 4:
-            sqlite3_bind_int64(st, i, extremes[fz_u8(&P->in) % (sizeof extremes / sizeof extremes[0])]);
+            v = extremes[fz_u8(&P->in) % (sizeof extremes / sizeof extremes[0])];
+            sqlite3_bind_int64(st, i, v);
             break;
         case 5:
             v = (int64_t)fz_u64(&P->in, 8);
@@ -265,7 +266,8 @@ static void one_op(prog *P)
             row_clause(P, table, where, sizeof where);
         else
             where[0] = 0;
-        snprintf(sql, sizeof sql, "UPDATE \"%s\" SET \"%s\" = %s %s", table, C.name[a], expr, where);
+        snprintf(sql, sizeof sql, "UPDATE \"%s\" SET \"%s\" = %s %s", table, C.name[a], expr,
+                 where);
         exec_bound(P, sql, 1);
         break;
     case OP_SWAP:
@@ -331,8 +333,8 @@ static void one_op(prog *P)
             retype(P, table, &C, a, pick_type(P));
         break;
     default: /* OP_PRAGMA */
-        snprintf(sql, sizeof sql, "PRAGMA %s = %d", fz_u8(&P->in) & 1 ? "user_version" : "application_id",
-                 (int32_t)fz_u64(&P->in, 4));
+        snprintf(sql, sizeof sql, "PRAGMA %s = %d",
+                 fz_u8(&P->in) & 1 ? "user_version" : "application_id", (int32_t)fz_u64(&P->in, 4));
         exec(P, sql);
         break;
     }
