@@ -210,7 +210,10 @@ static void lifecycle(void)
 
     ok(gp_writer_create(path, 0, &err) == NULL, "an existing file is not overwritten");
     is_int(err.code, GP_ERR_EXISTS, "GP_ERR_EXISTS");
-    like(err.msg, "life.gpupack already exists", "message names the file");
+    like(err.msg, "life.gpupack is being written", "message names the file and its writer");
+    ok(gp_writer_create(path, GP_WRITER_OVERWRITE, &err) == NULL,
+       "nor overwritten while a writer holds it");
+    like(err.msg, "life.gpupack is being written", "message names the file and its writer");
 
     /* Two committed batches, then one left open: abandoning the writer is
      * what a killed recorder leaves. The committed ones must be readable. */
