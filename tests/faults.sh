@@ -89,7 +89,10 @@ else
 fi
 
 # --- two recordings to one file -------------------------------------------------------
-$GP_RUN "$GPUPACK" record -q -o busy.gpupack -- sh -c 'touch started1; sleep 4; exit 3' \
+# The first job runs until the test says go (at most 60 s), however slow
+# the second recordings are (under valgrind).
+$GP_RUN "$GPUPACK" record -q -o busy.gpupack -- \
+    sh -c 'touch started1; for i in $(seq 600); do [ -e go1 ] && break; sleep 0.1; done; exit 3' \
     >/dev/null 2>first.err &
 first=$!
 wait_for started1
@@ -103,11 +106,12 @@ ok "$([ ! -e started2 ]; echo $?)" "neither second job is started"
 run gpupack info busy.gpupack
 is "$rc" 0 "info on the trace being written: exit 0"
 like "$out" "being written (a recording is under way" "says a recording is under way"
+touch go1
 wait $first
 is "$?" 3 "the first recording is unaffected: its job's exit status"
 run gpupack info busy.gpupack
 like "$out" "complete" "its trace is finished"
-like "$out" "sleep 4; exit 3 (exit 3)" "and is its job's"
+like "$out" "exit 3 (exit 3)" "and is its job's"
 run gpupack record -q -f -o busy.gpupack -- sh -c 'exit 0'
 is "$rc" 0 "once finished, -f overwrites it"
 run gpupack info busy.gpupack
@@ -133,18 +137,32 @@ if [ $have_shim = 1 ]; then
 fi
 
 # --- the disk fills while the job runs --------------------------------------------------
-# The job fills the disk between its two programs (touch full). A reference
-# run of the same job, deterministic in what it does, says how many records
-# there are to keep or count as lost.
-job="$PROGS/sim_launches 30000; touch full; $PROGS/sim_launches 100000; exit 7"
+# The job fills the disk between its two programs (touch full), once the
+# trace holds kernels of the first (at most 120 s later, however slow the
+# recorder is). A reference run of the same job, deterministic in what it
+# does and recorded without valgrind, says how many records there are to
+# keep or count as lost.
+# has_kernels TRACE: waits until TRACE holds a kernel (at most 120 s).
+has_kernels="python3 -c 'import sqlite3, sys, time
+for _ in range(1200):
+    try:
+        if sqlite3.connect(sys.argv[1]).execute(\"select count(*) from kernel\").fetchone()[0]:
+            break
+    except sqlite3.Error:
+        pass
+    time.sleep(0.1)'"
+job() {
+    echo "$PROGS/sim_launches 30000; $has_kernels $1; touch full; $PROGS/sim_launches 100000;" \
+        "exit 7"
+}
 if [ $have_shim = 1 ]; then
-    run gpupack record -q -o ref.gpupack -- sh -c "$job"
+    GP_RUN= run gpupack record -q -o ref.gpupack -- sh -c "$(job ref.gpupack)"
     is "$rc" 7 "reference run: the job's exit status"
     read -r ref_total ref_keyed < <(records ref.gpupack)
     rm -f full
     run timeout 300 env LD_PRELOAD="$SHIM" FAULTFS_FILE="$T/full.gpupack" \
         FAULTFS_FULL_WHEN="$T/full" \
-        $GP_RUN "$GPUPACK" record -o full.gpupack -- sh -c "$job"
+        $GP_RUN "$GPUPACK" record -o full.gpupack -- sh -c "$(job full.gpupack)"
     is "$rc" 7 "disk full: the job runs on and its exit status is record's"
     is "$(printf '%s\n' "$err" | grep -c '^sim_launches: kernels=')" 2 \
         "both its programs ran to the end"
