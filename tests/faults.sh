@@ -226,6 +226,11 @@ if [ -n "$spool" ]; then
 fi
 run gpupack analyze killed.gpupack
 is "$rc" 0 "analyze reads the trace"
+# The kernel drops the killed recorder's lock (and its job never had it).
+run gpupack record -q -o killed.gpupack -- true
+like "$err" "killed.gpupack already exists; use -f" "the trace is no longer being written"
+run gpupack record -q -f -o killed.gpupack -- true
+is "$rc" 0 "and -f replaces it"
 
 # --- the recorder stops reading (stopped) while the job runs --------------------------------
 rm -f job.status job.err
