@@ -88,6 +88,13 @@ else
     skip "running as root: folder permissions do not stop root"
 fi
 
+# A path under a file: no folder to write in, for root too.
+touch afile
+run gpupack record -q -o afile/x.gpupack -- touch started
+is "$rc" 2 "a path under a file: exit 2"
+like "$err" "afile/x.gpupack: cannot create the trace: Not a directory" "says why"
+ok "$([ ! -e started ]; echo $?)" "the job is not started"
+
 # --- two recordings to one file -------------------------------------------------------
 # The first job runs until the test says go (at most 60 s), however slow
 # the second recordings are (under valgrind).
