@@ -184,7 +184,7 @@ static int print_counts(gp_trace *t, gp_error *err)
 
 static int print_dropped(gp_trace *t, gp_error *err)
 {
-    uint64_t by_source[8] = { 0 }, total = 0;
+    uint64_t by_source[16] = { 0 }, total = 0;
     gp_iter *it = gp_trace_iter(t, GP_KIND_DROPPED, NULL, err);
     gp_record r;
     char buf[32];
@@ -194,7 +194,7 @@ static int print_dropped(gp_trace *t, gp_error *err)
         return -1;
     while ((rc = gp_iter_next(it, &r, err)) > 0) {
         int s = r.u.dropped.source;
-        by_source[s >= 0 && s < 8 ? s : 0] += r.u.dropped.count;
+        by_source[s >= 0 && s < 16 ? s : 0] += r.u.dropped.count;
         total += r.u.dropped.count;
     }
     gp_iter_free(it);
@@ -205,7 +205,7 @@ static int print_dropped(gp_trace *t, gp_error *err)
         return 0;
     }
     printf("  lost        %s records:", gp_fmt_count(buf, sizeof buf, (int64_t)total));
-    for (int s = 0; s < 8; s++)
+    for (int s = 0; s < 16; s++)
         if (by_source[s])
             printf(" %s %s", gp_drop_source_name(s),
                    gp_fmt_count(buf, sizeof buf, (int64_t)by_source[s]));
@@ -217,30 +217,53 @@ static int print_dropped(gp_trace *t, gp_error *err)
         printf("              %s kernels came without timestamps from CUPTI (not in the "
                "timeline)\n", gp_fmt_count(buf, sizeof buf,
                                            (int64_t)by_source[GP_DROP_NO_TIMESTAMP]));
+    if (by_source[GP_DROP_WRITE])
+        printf("              the recorder could not write %s records: the trace ends where "
+               "writing failed\n", gp_fmt_count(buf, sizeof buf,
+                                                (int64_t)by_source[GP_DROP_WRITE]));
     return 0;
+}
+
+/* Whether the trace is finished, and if not, why not. busy: a writer
+ * holds it now (gp_writer_busy, asked before the trace was opened). */
+static void print_format(gp_trace *t, int busy)
+{
+    char *ver = gp_trace_meta(t, "gpupack_version"), *why = gp_trace_meta(t, "write_error");
+
+    printf("  format      gpupack trace v%d, written by gpupack %s, ", gp_trace_schema_version(t),
+           ver ? ver : "?");
+    if (gp_trace_complete(t))
+        printf("complete\n");
+    else if (busy)
+        printf("being written (a recording is under way; this is what it has so far)\n");
+    else if (why) {
+        printf("cut short: writing it failed (");
+        put_safe(why);
+        printf(")\n");
+    } else
+        printf("cut short (the writer did not finish: killed?)\n");
+    free(ver);
+    free(why);
 }
 
 static int info_one(const char *path)
 {
     gp_error err = { 0 };
+    int busy = gp_writer_busy(path); /* before the trace is open: see store.h */
     gp_trace *t = gp_trace_open(path, &err);
-    char *ver, *source;
+    char *source;
     int rc = 0;
 
     if (!t) {
         fprintf(stderr, "gpupack info: %s\n", err.msg);
         return gp_status_exit_code(err.code);
     }
-    ver = gp_trace_meta(t, "gpupack_version");
     source = gp_trace_meta(t, "source");
     printf("%s\n", path);
-    printf("  format      gpupack trace v%d, written by gpupack %s, %s\n",
-           gp_trace_schema_version(t), ver ? ver : "?",
-           gp_trace_complete(t) ? "complete" : "cut short (the writer did not finish)");
+    print_format(t, busy);
     printf("  source      %s\n", source ? source : "?");
     print_created(t);
     print_recorder(t);
-    free(ver);
     free(source);
     if (print_processes(t, &err) < 0 || print_devices(t, &err) < 0 ||
         print_counts(t, &err) < 0 || print_dropped(t, &err) < 0) {

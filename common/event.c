@@ -130,6 +130,7 @@ const char *gp_drop_source_name(int source)
 {
     static const char *const names[] = {
         "?", "cupti", "collector", "socket", "unflushed", "rejected", "no-timestamp", "taken",
+        "write",
     };
     if (source < 0 || (size_t)source >= sizeof names / sizeof names[0])
         return "?";

@@ -90,9 +90,11 @@ typedef enum gp_drop_source {
     GP_DROP_UNFLUSHED = 4,    /* process killed before it could flush */
     GP_DROP_REJECTED = 5,     /* recorder rejected malformed records */
     GP_DROP_NO_TIMESTAMP = 6, /* CUPTI delivered a kernel without timestamps */
-    GP_DROP_TAKEN = 7         /* another profiler in the process took CUPTI's records from
+    GP_DROP_TAKEN = 7,        /* another profiler in the process took CUPTI's records from
                                  ts_ns on: a hole in the trace (count: operations issued
                                  and not recorded then) */
+    GP_DROP_WRITE = 8         /* the recorder could not write them (disk full, I/O error):
+                                 the trace ends at ts_ns */
 } gp_drop_source;
 
 typedef enum gp_cosched_event {

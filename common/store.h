@@ -47,8 +47,17 @@ enum {
 };
 
 /* Creates a new trace. Fails with GP_ERR_EXISTS if path exists (unless
- * GP_WRITER_OVERWRITE). Memory use is bounded whatever the trace length. */
+ * GP_WRITER_OVERWRITE), and, even with GP_WRITER_OVERWRITE, if another
+ * writer holds path: the writer holds an exclusive flock(2) on the file
+ * until it is closed or abandoned (the kernel drops it when the process
+ * dies). If creating fails, nothing is left at path. Memory use is bounded
+ * whatever the trace length. */
 gp_writer *gp_writer_create(const char *path, unsigned flags, gp_error *err);
+/* 1 if a writer (in any process) holds the trace at path: it is being
+ * written. Not for a process that has path open with gp_trace_open (closing
+ * the descriptor it opens to ask would drop SQLite's locks there); a
+ * process's own writers it knows without opening the file. */
+int gp_writer_busy(const char *path);
 /* Starts a transaction; records put until gp_writer_commit land together. */
 gp_status gp_writer_begin(gp_writer *w, gp_error *err);
 /* Appends one record. String fields must hold ids from gp_writer_intern.
@@ -58,6 +67,16 @@ gp_status gp_writer_put(gp_writer *w, const gp_record *r, gp_error *err);
  * GP_KIND_KERNEL, ...), e.g. an item of a gp_batch: no copy. */
 gp_status gp_writer_put_item(gp_writer *w, gp_kind kind, const void *item, gp_error *err);
 gp_status gp_writer_commit(gp_writer *w, gp_error *err);
+/* After a failed begin, put, intern or commit: ends the transaction, whose
+ * records and strings are then not in the trace (SQLite rolls a
+ * transaction back itself on SQLITE_FULL and most I/O errors; this makes
+ * it so in every case). The writer may be used again: string ids handed
+ * out before the last commit stay valid, later ones do not.
+ * A full disk (GP_ERR_IO, "ENOSPC" in the message) shows first as a
+ * failed gp_writer_begin, while the trace still has room (reserved when it
+ * was created) for one small transaction after this call: the caller's
+ * last words, e.g. what it could not write. */
+void gp_writer_rollback(gp_writer *w);
 /* The store id of a string, adding it if new. Returns 0 on error (err set).
  * O(len) with a bounded cache in front of the strings table. */
 gp_strid gp_writer_intern(gp_writer *w, const char *s, size_t len, gp_error *err);

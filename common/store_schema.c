@@ -88,9 +88,13 @@ gp_status gp_store_fail(sqlite3 *db, int rc, const char *path, const char *doing
                             "or overwritten", path, msg, doing);
     case SQLITE_NOMEM:
         return gp_error_set(err, GP_ERR_NOMEM, "%s: out of memory while %s", path, doing);
-    case SQLITE_FULL:
-        return gp_error_set(err, GP_ERR_IO, "%s: disk full while %s", path, doing);
-    case SQLITE_IOERR:
+    case SQLITE_FULL: /* SQLite's own code for ENOSPC */
+        return gp_error_set(err, GP_ERR_IO, "%s: disk full (ENOSPC) while %s", path, doing);
+    case SQLITE_IOERR: /* the OS's reason, when SQLite kept it (EDQUOT, EIO, ...) */
+        if (db && sqlite3_system_errno(db))
+            return gp_error_set(err, GP_ERR_IO, "%s: %s (%s) while %s", path, msg,
+                                strerror(sqlite3_system_errno(db)), doing);
+        /* fall through */
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
     case SQLITE_READONLY:

@@ -12,9 +12,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -24,11 +28,19 @@
 
 #define STRCACHE_ENTRIES 65536
 #define STRCACHE_BYTES (16u << 20)
+#define PAGE_BYTES 8192            /* PRAGMA page_size below */
+#define WAL_CHECKPOINT_FRAMES 1000 /* SQLite's default autocheckpoint */
+#define WAL_RESERVE_FRAMES 16      /* room kept for the last transaction after a disk full */
 
 struct gp_writer {
     sqlite3 *db;
     char *path;
+    int lock_fd; /* the trace, flock()ed while it is written; closed after the database */
+    dev_t dev;   /* the trace's file, in the list of those this process writes */
+    ino_t ino;
     int in_txn;
+    int full;          /* a checkpoint failed (disk full): gp_writer_begin fails */
+    gp_error full_err; /* why */
     sqlite3_stmt *insert[GP_KIND_COUNT];
     sqlite3_stmt *str_insert, *str_select, *meta_set;
     sqlite3_stmt *str_text; /* text by id, prepared on first use */
@@ -44,6 +56,55 @@ static gp_status prepare(gp_writer *w, const char *sql, sqlite3_stmt **st, gp_er
     return GP_OK;
 }
 
+/* The traces this process is writing. Another descriptor of one of them
+ * must never be opened and closed here: closing it would drop the locks
+ * SQLite holds on the file (POSIX locks belong to the process, not to a
+ * descriptor). Beyond MAX_HELD writers at once, the others are not listed. */
+#define MAX_HELD 64
+static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct { dev_t dev; ino_t ino; } held[MAX_HELD];
+static int n_held;
+
+static int held_here(const char *path)
+{
+    struct stat sb;
+    int found = 0;
+
+    if (stat(path, &sb) < 0)
+        return 0;
+    pthread_mutex_lock(&held_lock);
+    for (int i = 0; i < n_held && !found; i++)
+        found = held[i].dev == sb.st_dev && held[i].ino == sb.st_ino;
+    pthread_mutex_unlock(&held_lock);
+    return found;
+}
+
+static void hold(gp_writer *w)
+{
+    struct stat sb;
+
+    if (fstat(w->lock_fd, &sb) < 0)
+        return;
+    pthread_mutex_lock(&held_lock);
+    if (n_held < MAX_HELD) {
+        held[n_held].dev = w->dev = sb.st_dev;
+        held[n_held].ino = w->ino = sb.st_ino;
+        n_held++;
+    }
+    pthread_mutex_unlock(&held_lock);
+}
+
+static void unhold(gp_writer *w)
+{
+    pthread_mutex_lock(&held_lock);
+    for (int i = 0; i < n_held; i++)
+        if (held[i].dev == w->dev && held[i].ino == w->ino) {
+            held[i] = held[--n_held];
+            break;
+        }
+    pthread_mutex_unlock(&held_lock);
+}
+
 static void free_writer(gp_writer *w)
 {
     for (int k = 0; k < GP_KIND_COUNT; k++)
@@ -53,49 +114,194 @@ static void free_writer(gp_writer *w)
     sqlite3_finalize(w->meta_set);
     sqlite3_finalize(w->str_text);
     sqlite3_close(w->db);
+    /* Only now: closing another descriptor of the file while SQLite has it
+     * open would drop SQLite's own (POSIX) locks on it. */
+    if (w->lock_fd >= 0) {
+        unhold(w);
+        close(w->lock_fd);
+    }
     gp_strcache_free(w->strings);
     free(w->path);
     free(w);
 }
 
-/* Claims path for a new trace: fails if it exists, unless overwriting. */
-static gp_status claim_path(const char *path, unsigned flags, gp_error *err)
+static const char *const side_files[] = { "", "-wal", "-shm", "-journal" };
+
+/* Removes path and the files SQLite keeps beside it. Returns 0, or -1
+ * with errno and the file that could not go in failed (cap bytes). */
+static int remove_trace(const char *path, char *failed, size_t cap)
 {
-    int fd;
+    for (size_t i = 0; i < sizeof side_files / sizeof side_files[0]; i++) {
+        snprintf(failed, cap, "%s%s", path, side_files[i]);
+        if (unlink(failed) < 0 && errno != ENOENT)
+            return -1;
+    }
+    return 0;
+}
+
+/* Takes the writer's lock on fd (an exclusive flock). A reader probing
+ * with gp_writer_busy holds a shared one for microseconds, so a few short
+ * retries tell it from a writer, which holds it for the whole recording.
+ * Returns 0, or -1 with errno EWOULDBLOCK when another writer has it. */
+static int lock_trace(int fd)
+{
+    for (int tries = 0;; tries++) {
+        struct timespec ts = { 0, 5000000 };
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return 0;
+        if ((errno != EWOULDBLOCK && errno != EINTR) || tries >= 20)
+            return -1;
+        nanosleep(&ts, NULL);
+    }
+}
+
+int gp_writer_busy(const char *path)
+{
+    int fd, busy;
+
+    if (held_here(path))
+        return 1;
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+        return 0;
+    busy = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+    close(fd);
+    return busy;
+}
+
+static gp_status busy_error(const char *path, gp_error *err)
+{
+    return gp_error_set(err, GP_ERR_EXISTS, "%s is being written by another gpupack (a "
+                        "recording under way); choose another name, or wait for it to finish",
+                        path);
+}
+
+/* Claims path for a new trace: fails if it exists, unless overwriting, and
+ * never replaces a trace another writer holds. Returns the new file's
+ * descriptor, locked, or -1 with err set. */
+static int claim_path(const char *path, unsigned flags, gp_error *err)
+{
+    char side[4096];
+    int fd, old = -1;
 
     if (flags & GP_WRITER_OVERWRITE) {
-        char side[4096];
-        static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
-        for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
-            snprintf(side, sizeof side, "%s%s", path, sfx[i]);
-            if (unlink(side) < 0 && errno != ENOENT)
-                return gp_error_set(err, GP_ERR_IO, "%s: cannot replace it: %s", side,
-                                    strerror(errno));
+        if (held_here(path)) {
+            busy_error(path, err);
+            return -1;
+        }
+        old = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (old >= 0 && lock_trace(old) < 0) {
+            close(old);
+            busy_error(path, err);
+            return -1;
+        }
+        if (remove_trace(path, side, sizeof side) < 0) {
+            gp_error_set(err, GP_ERR_IO, "%s: cannot replace it: %s", side, strerror(errno));
+            if (old >= 0)
+                close(old);
+            return -1;
         }
     }
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
-        if (errno == EEXIST)
-            return gp_error_set(err, GP_ERR_EXISTS,
-                                "%s already exists; choose another name or remove it first",
-                                path);
-        return gp_error_set(err, GP_ERR_IO, "%s: cannot create the trace: %s", path,
-                            strerror(errno));
+        int e = errno;
+        if (old >= 0)
+            close(old);
+        if (e == EEXIST && gp_writer_busy(path))
+            busy_error(path, err);
+        else if (e == EEXIST)
+            gp_error_set(err, GP_ERR_EXISTS,
+                         "%s already exists; choose another name or remove it first", path);
+        else
+            gp_error_set(err, GP_ERR_IO, "%s: cannot create the trace: %s", path, strerror(e));
+        return -1;
     }
-    close(fd);
+    if (old >= 0)
+        close(old); /* the old file is gone; the new one is locked below */
+    if (lock_trace(fd) < 0) {
+        /* Another writer claimed the new file between its creation and now. */
+        close(fd);
+        busy_error(path, err);
+        return -1;
+    }
+    return fd;
+}
+
+/* A full disk, and what is left of it for the last words.
+ *
+ * While a trace is written, its file grows only at checkpoints (SQLite
+ * copies the WAL into it every WAL_CHECKPOINT_FRAMES frames, then writes
+ * the WAL again from its start), and its WAL is given all its room when
+ * the trace is created (reserve_wal): the checkpoint frames and
+ * WAL_RESERVE_FRAMES more. So when the disk fills, a checkpoint fails
+ * first, and the WAL still has room: this hook, in place of SQLite's
+ * autocheckpoint, does not fail the COMMIT that ran the checkpoint (it has
+ * committed) but the next gp_writer_begin; after gp_writer_rollback the
+ * caller may write one small transaction (a few pages) into the reserve.
+ * A transaction that needs the WAL to grow past its room on a full disk
+ * fails on its own and is rolled back. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    gp_writer *w = arg;
+    int rc;
+
+    if (frames < WAL_CHECKPOINT_FRAMES)
+        return SQLITE_OK;
+    rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (!w->full && ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)) {
+        w->full = 1;
+        gp_store_fail(db, rc, w->path, "checkpointing the trace", &w->full_err);
+    }
+    return SQLITE_OK;
+}
+
+/* Gives the WAL its room on the disk now (see wal_hook). Only a full disk
+ * is an error: a file system that cannot reserve space simply does not. */
+static gp_status reserve_wal(gp_writer *w, gp_error *err)
+{
+    off_t bytes = 32 + (off_t)(WAL_CHECKPOINT_FRAMES + WAL_RESERVE_FRAMES) * (PAGE_BYTES + 24);
+    char wal[4096];
+    int fd, rc;
+
+    snprintf(wal, sizeof wal, "%s-wal", w->path);
+    fd = open(wal, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return GP_OK;
+    rc = posix_fallocate(fd, 0, bytes);
+    close(fd); /* SQLite holds no lock on the WAL itself: closing is safe */
+    if (rc == ENOSPC || rc == EDQUOT)
+        return gp_error_set(err, GP_ERR_IO, "%s: disk full (%s) while reserving room for the "
+                            "trace", w->path, rc == ENOSPC ? "ENOSPC" : "EDQUOT");
+    return GP_OK;
+}
+
+/* Runs SQL with no results; err says what was being done. */
+static gp_status exec_doing(gp_writer *w, const char *sql, const char *doing, gp_error *err)
+{
+    int rc = sqlite3_exec(w->db, sql, NULL, NULL, NULL);
+
+    if (rc != SQLITE_OK)
+        return gp_store_fail(w->db, rc, w->path, doing, err);
     return GP_OK;
 }
 
 gp_writer *gp_writer_create(const char *path, unsigned flags, gp_error *err)
 {
     gp_writer *w;
-    char created[32];
-    int rc;
+    char created[32], side[4096];
+    int rc, fd = claim_path(path, flags, err);
 
-    if (claim_path(path, flags, err) != GP_OK)
+    if (fd < 0)
         return NULL;
     w = calloc(1, sizeof *w);
-    if (!w || !(w->path = strdup(path)) ||
+    if (!w) {
+        close(fd);
+        unlink(path);
+        gp_error_set(err, GP_ERR_NOMEM, "%s: out of memory", path);
+        return NULL;
+    }
+    w->lock_fd = fd;
+    hold(w);
+    if (!(w->path = strdup(path)) ||
         !(w->strings = gp_strcache_new(STRCACHE_ENTRIES, STRCACHE_BYTES))) {
         gp_error_set(err, GP_ERR_NOMEM, "%s: out of memory", path);
         goto fail;
@@ -106,6 +312,7 @@ gp_writer *gp_writer_create(const char *path, unsigned flags, gp_error *err)
         goto fail;
     }
     sqlite3_extended_result_codes(w->db, 1);
+    sqlite3_wal_hook(w->db, wal_hook, w);
     /* page_size must precede WAL. In WAL mode synchronous=OFF still keeps
      * every committed transaction when the recorder is killed (the OS has
      * the pages); only an OS crash or power loss mid-recording can lose or
@@ -127,12 +334,14 @@ gp_writer *gp_writer_create(const char *path, unsigned flags, gp_error *err)
         gp_writer_set_meta(w, "created_wall_ns", created, err) ||
         gp_writer_set_meta(w, "clock", "CLOCK_MONOTONIC", err) ||
         gp_writer_set_meta(w, "complete", "0", err) ||
-        gp_store_exec(w->db, "COMMIT;", path, err))
+        exec_doing(w, "COMMIT;", "creating the trace", err) || reserve_wal(w, err))
         goto fail;
     return w;
 fail:
-    if (w)
-        free_writer(w);
+    /* What was created is not a trace: leave nothing behind (removed while
+     * the lock is held, so no other writer's file goes with it). */
+    remove_trace(path, side, sizeof side);
+    free_writer(w);
     return NULL;
 }
 
@@ -142,7 +351,9 @@ gp_status gp_writer_begin(gp_writer *w, gp_error *err)
 
     if (w->in_txn)
         return GP_OK;
-    st = gp_store_exec(w->db, "BEGIN;", w->path, err);
+    if (w->full)
+        return gp_error_set(err, w->full_err.code, "%s", w->full_err.msg);
+    st = exec_doing(w, "BEGIN;", "starting a transaction", err);
     w->in_txn = st == GP_OK;
     return st;
 }
@@ -152,7 +363,17 @@ gp_status gp_writer_commit(gp_writer *w, gp_error *err)
     if (!w->in_txn)
         return GP_OK;
     w->in_txn = 0;
-    return gp_store_exec(w->db, "COMMIT;", w->path, err);
+    return exec_doing(w, "COMMIT;", "committing records", err);
+}
+
+void gp_writer_rollback(gp_writer *w)
+{
+    /* SQLite may have rolled back already (SQLITE_FULL, SQLITE_IOERR). */
+    if (!sqlite3_get_autocommit(w->db))
+        sqlite3_exec(w->db, "ROLLBACK;", NULL, NULL, NULL);
+    w->in_txn = 0;
+    w->full = 0; /* the reserve is the caller's now */
+    gp_strcache_clear(w->strings); /* ids handed out in the transaction are gone */
 }
 
 static gp_status insert_stmt(gp_writer *w, int kind, sqlite3_stmt **out, gp_error *err)
@@ -322,9 +543,8 @@ gp_status gp_writer_close(gp_writer *w, gp_error *err)
         st = gp_writer_commit(w, err);
     /* Fold the WAL into the file so the trace is one self-contained file. */
     if (st == GP_OK)
-        st = gp_store_exec(w->db,
-                           "PRAGMA synchronous = NORMAL; PRAGMA wal_checkpoint(TRUNCATE);"
-                           "PRAGMA journal_mode = DELETE;", w->path, err);
+        st = exec_doing(w, "PRAGMA synchronous = NORMAL; PRAGMA wal_checkpoint(TRUNCATE);"
+                        "PRAGMA journal_mode = DELETE;", "finishing the trace", err);
     for (int k = 0; k < GP_KIND_COUNT; k++) {
         sqlite3_finalize(w->insert[k]);
         w->insert[k] = NULL;

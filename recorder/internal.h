@@ -70,6 +70,36 @@ gp_status gp_rec_hosts_own(gp_rec_hosts *h, gp_writer *w, int64_t anchor_ns, int
  * written) and `rejected_values` (if any). */
 gp_status gp_rec_hosts_finish(gp_rec_hosts *h, gp_writer *w, gp_error *err);
 
+/* ---- lost.c: what a trace lacks when writing it fails (the writer thread's) ---- */
+
+#define GP_REC_LOST_SOURCES 16 /* drop sources counted (gp_drop_source) */
+
+typedef struct gp_rec_lost {
+    uint64_t txn_rows, txn_drop_rows;        /* rows written in the open transaction */
+    uint64_t txn_drops[GP_REC_LOST_SOURCES]; /* the drop counts those rows carry */
+    int64_t fail_ns;                         /* when writing failed; 0 while it has not */
+    uint64_t records;                        /* records not in the trace */
+    uint64_t drops[GP_REC_LOST_SOURCES];     /* drop counts not in the trace, by source */
+} gp_rec_lost;
+
+/* A record (not a process row) was written in the open transaction. */
+void gp_rec_lost_written(gp_rec_lost *l, int kind, const void *item);
+/* The open transaction committed. */
+void gp_rec_lost_committed(gp_rec_lost *l);
+/* Writing failed at now_ns and the open transaction was rolled back: its
+ * records are lost. Returns how many rows it had written. */
+uint64_t gp_rec_lost_failed(gp_rec_lost *l, int64_t now_ns);
+/* A record that was not written because writing had failed. */
+void gp_rec_lost_record(gp_rec_lost *l, int kind, const void *item);
+/* After a failure, at the end, in one transaction of the caller's: a
+ * process row as the recorder last knew it (string ids the trace does not
+ * hold become 0), then (finish) the counts of what is lost as dropped
+ * records at the failure's time (GP_DROP_WRITE: the records not written)
+ * and meta `write_error` = why. A few pages: SQLite writes them where the
+ * rolled-back transaction's were, so it usually fits on the full disk. */
+gp_status gp_rec_lost_process(gp_writer *w, const gp_process *p, gp_error *err);
+gp_status gp_rec_lost_finish(const gp_rec_lost *l, gp_writer *w, const char *why, gp_error *err);
+
 /* ---- summary.c ---- */
 
 /* Prints the end-of-run summary of the trace at path to stderr. */

@@ -236,7 +236,7 @@ int gp_record_run(const gp_record_opts *o)
     if (o->output) {
         snprintf(path, sizeof path, "%s", o->output);
         w = gp_writer_create(path, o->force ? GP_WRITER_OVERWRITE : 0, &err);
-        if (!w && err.code == GP_ERR_EXISTS)
+        if (!w && err.code == GP_ERR_EXISTS && !gp_writer_busy(path))
             snprintf(err.msg, sizeof err.msg, "%.400s already exists; use -f to overwrite it "
                      "or -o to choose another name", path);
     } else {
@@ -336,7 +336,9 @@ int gp_record_run(const gp_record_opts *o)
     restore_signals();
     st = gp_recw_finish(q, &stats, &err);
     gp_live_free(live);
-    if (st != GP_OK) {
+    /* A write failure was said in one line when it happened, not again
+     * here; what was written before it is a trace: the summary reads it. */
+    if (st != GP_OK && !stats.write_failed) {
         fprintf(stderr, "gpupack record: the trace %s is incomplete: %s\n", path, err.msg);
         return exit_code(rs.status);
     }

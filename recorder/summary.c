@@ -78,6 +78,8 @@ static uint64_t dropped(gp_trace *t, uint64_t *no_ts)
 
     *no_ts = 0;
     while (it && gp_iter_next(it, &r, &err) > 0) {
+        if (r.u.dropped.source == GP_DROP_WRITE)
+            continue; /* the writer's own count, from its stats */
         n += r.u.dropped.count;
         if (r.u.dropped.source == GP_DROP_NO_TIMESTAMP)
             *no_ts += r.u.dropped.count;
@@ -129,10 +131,13 @@ void gp_rec_summary(const char *path, const char *what, int64_t wall_ns, int sta
             gp_fmt_count(c, sizeof c, count(t, GP_KIND_MEMSET)),
             gp_fmt_count(d, sizeof d, count(t, GP_KIND_SYNC)));
     lost = dropped(t, &no_ts);
+    if (stats && stats->write_failed)
+        fprintf(stderr, "  %s records not written: writing the trace failed (said above); "
+                "it ends there\n", gp_fmt_count(a, sizeof a, (int64_t)stats->lost));
     if (lost)
         fprintf(stderr, "  %s records lost (see gpupack info %s)\n",
                 gp_fmt_count(a, sizeof a, (int64_t)lost), path);
-    else
+    else if (!stats || !stats->write_failed)
         fprintf(stderr, "  no records lost\n");
     if (no_ts)
         fprintf(stderr, "  of which %s kernels came without timestamps from CUPTI (not in the "

@@ -70,6 +70,7 @@ struct gp_recw {
     gp_live *live_set;         /* live figures for top, or NULL (under lock) */
     gp_live *live;             /* the writer thread's copy of live_set */
     gp_rec_hosts hosts;        /* host names and clock anchors (hosts.c) */
+    gp_rec_lost lost;          /* what the trace lacks once writing failed (lost.c) */
 };
 
 /* ---- queue ------------------------------------------------------------------ */
@@ -204,17 +205,37 @@ void gp_recw_meta(gp_recw *q, const char *key, const char *value)
 
 /* ---- writing ------------------------------------------------------------------ */
 
-/* A store failure stops writing (the job goes on); said once by finish. */
-static void put(gp_recw *q, const gp_record *r)
+/* A store call failed (q->err says why): writing stops for the rest of the
+ * run, said now in one line; the job goes on. The open transaction is
+ * rolled back: its records are lost with every later one (lost.c). */
+static void store_failed(gp_recw *q)
 {
     if (q->failed)
         return;
-    if (gp_writer_put(q->w, r, &q->err) != GP_OK) {
-        q->failed = 1;
+    q->failed = 1;
+    gp_writer_rollback(q->w);
+    q->stats.records -= gp_rec_lost_failed(&q->lost, gp_now_ns());
+    fprintf(stderr, "gpupack record: %s; the job runs on: the trace keeps what was written "
+            "before, later records are counted as lost\n", q->err.msg);
+}
+
+/* Writes one record held as its kind's struct, or counts it as lost. */
+static void put_item(gp_recw *q, gp_kind kind, const void *item)
+{
+    if (!q->failed && gp_writer_put_item(q->w, kind, item, &q->err) != GP_OK)
+        store_failed(q);
+    if (q->failed) {
+        gp_rec_lost_record(&q->lost, kind, item);
         return;
     }
+    gp_rec_lost_written(&q->lost, kind, item);
     q->stats.records++;
     q->txn_records++;
+}
+
+static void put(gp_recw *q, const gp_record *r)
+{
+    put_item(q, r->kind, &r->u);
 }
 
 static gp_strid intern(gp_recw *q, const char *s, size_t len)
@@ -227,7 +248,7 @@ static gp_strid intern(gp_recw *q, const char *s, size_t len)
         len = MAX_STRING_BYTES;
     id = gp_writer_intern(q->w, s, len, &q->err);
     if (!id)
-        q->failed = 1;
+        store_failed(q);
     return id;
 }
 
@@ -290,10 +311,11 @@ static void proc_write(gp_recw *q, const proc_entry *e)
 {
     gp_record r;
 
+    /* Process rows are bookkeeping, not records: not counted. */
     r.kind = GP_KIND_PROCESS;
     r.u.process = e->p;
-    put(q, &r);
-    q->stats.records--; /* process rows are bookkeeping, not records */
+    if (!q->failed && gp_writer_put(q->w, &r, &q->err) != GP_OK)
+        store_failed(q);
 }
 
 /* A process record from a collector (hello or goodbye), strings mapped and
@@ -494,6 +516,9 @@ static void on_batch(gp_recw *q, const event *ev)
         unsigned char *items = gp_batch_items_mut(ev->batch, k, &n);
         for (size_t i = 0; i < n; i++) {
             unsigned char *item = items + i * sz;
+            if (q->failed) /* nothing is interned any more: no string to map */
+                for (int j = 0; j < layouts[k].n_str; j++)
+                    *(uint32_t *)(item + layouts[k].str_off[j]) = 0;
             if (validate(c, k, item) < 0) {
                 rejected++;
                 continue;
@@ -501,19 +526,16 @@ static void on_batch(gp_recw *q, const event *ev)
             if (k == GP_KIND_PROCESS) {
                 gp_process *p = (gp_process *)item;
                 if (!q->failed && gp_rec_hosts_check(&q->hosts, q->w, p, &q->err) != GP_OK)
-                    q->failed = 1;
+                    store_failed(q);
                 if (p->end_ns)
                     c->goodbye = 1;
                 proc_from_collector(q, p);
-            } else if (!q->failed) {
-                if (k == GP_KIND_KERNEL)
+            } else {
+                if (k == GP_KIND_KERNEL && !q->failed)
                     gp_live_kernel(q->live, (const gp_kernel *)item);
-                else if (k == GP_KIND_API)
+                else if (k == GP_KIND_API && !q->failed)
                     gp_live_api(q->live, (const gp_api *)item);
-                if (gp_writer_put_item(q->w, k, item, &q->err) != GP_OK)
-                    q->failed = 1;
-                q->stats.records++;
-                q->txn_records++;
+                put_item(q, k, item);
             }
         }
     }
@@ -593,7 +615,7 @@ static gp_strid own_host(gp_recw *q, const event *ev)
 
     if (!q->failed &&
         gp_rec_hosts_own(&q->hosts, q->w, ev->anchor_ns, ev->anchor_err_ns, &id, &q->err) != GP_OK)
-        q->failed = 1;
+        store_failed(q);
     return id;
 }
 
@@ -650,7 +672,7 @@ static void handle(gp_recw *q, const event *ev)
     case EV_CHILD_END: on_child_end(q, ev); break;
     case EV_META:
         if (!q->failed && gp_writer_set_meta(q->w, ev->s1, ev->s2, &q->err) != GP_OK)
-            q->failed = 1;
+            store_failed(q);
         break;
     }
 }
@@ -682,7 +704,7 @@ static void *writer_thread(void *arg)
         q->live = q->live_set;
         pthread_mutex_unlock(&q->lock);
         if (!q->failed && gp_writer_begin(q->w, &q->err) != GP_OK)
-            q->failed = 1;
+            store_failed(q);
         q->txn_records = 0;
         /* Group queued events into one transaction, up to a size. */
         for (;;) {
@@ -705,7 +727,9 @@ static void *writer_thread(void *arg)
                 break;
         }
         if (!q->failed && gp_writer_commit(q->w, &q->err) != GP_OK)
-            q->failed = 1;
+            store_failed(q);
+        if (!q->failed)
+            gp_rec_lost_committed(&q->lost);
         q->last_ns = gp_now_ns();
         pthread_mutex_lock(&q->lock);
     }
@@ -732,6 +756,23 @@ gp_recw *gp_recw_start(gp_writer *w, size_t max_queue_bytes)
     return q;
 }
 
+/* After a failure: the trace says what it lacks, if the disk lets it
+ * (lost.c); else it stays as it was when writing failed. */
+static void salvage(gp_recw *q)
+{
+    gp_error err = { 0 };
+    gp_status st = gp_writer_begin(q->w, &err);
+
+    for (size_t i = 0; i < q->n_procs && st == GP_OK; i++)
+        st = gp_rec_lost_process(q->w, &q->procs[i].p, &err);
+    if (st == GP_OK)
+        st = gp_rec_lost_finish(&q->lost, q->w, q->err.msg, &err);
+    if (st == GP_OK)
+        st = gp_writer_commit(q->w, &err);
+    if (st != GP_OK)
+        gp_writer_rollback(q->w);
+}
+
 gp_status gp_recw_finish(gp_recw *q, gp_recw_stats *stats, gp_error *err)
 {
     gp_status st = GP_OK;
@@ -746,11 +787,14 @@ gp_status gp_recw_finish(gp_recw *q, gp_recw_stats *stats, gp_error *err)
     q->stats.ingest_ns = q->last_ns - q->first_ns;
     q->stats.rejected_values = q->hosts.rejected;
     if (!q->failed && gp_rec_hosts_finish(&q->hosts, q->w, &q->err) != GP_OK)
-        q->failed = 1;
+        store_failed(q);
     if (q->failed) {
         *err = q->err;
         st = q->err.code ? q->err.code : GP_ERR_IO;
-        gp_writer_abandon(q->w);
+        salvage(q);
+        q->stats.write_failed = 1;
+        q->stats.lost = q->lost.records;
+        gp_writer_abandon(q->w); /* not finished: meta.complete stays 0 */
     } else {
         st = gp_writer_close(q->w, err);
     }

@@ -60,6 +60,11 @@ typedef struct gp_recw_stats {
      * `rejected_values`). */
     uint64_t rejected_values;
     int processes;
+    /* Writing failed (disk full, I/O error; said on stderr when it did):
+     * the trace ends there and lost records were not written (the trace
+     * counts them too when the disk let gp_recw_finish say so). */
+    int write_failed;
+    uint64_t lost;
     int64_t ingest_ns;  /* from the first event handled to the last commit */
     int64_t finish_ns;  /* closing the trace: indexes, checkpoint */
 } gp_recw_stats;

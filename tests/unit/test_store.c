@@ -210,7 +210,11 @@ static void lifecycle(void)
 
     ok(gp_writer_create(path, 0, &err) == NULL, "an existing file is not overwritten");
     is_int(err.code, GP_ERR_EXISTS, "GP_ERR_EXISTS");
-    like(err.msg, "life.gpupack already exists", "message names the file");
+    like(err.msg, "life.gpupack is being written", "message names the file and its writer");
+    ok(gp_writer_create(path, GP_WRITER_OVERWRITE, &err) == NULL,
+       "nor overwritten while a writer holds it");
+    like(err.msg, "life.gpupack is being written", "message names the file and its writer");
+    ok(gp_writer_busy(path), "gp_writer_busy: a trace being written is busy");
 
     /* Two committed batches, then one left open: abandoning the writer is
      * what a killed recorder leaves. The committed ones must be readable. */
@@ -224,6 +228,8 @@ static void lifecycle(void)
             gp_writer_commit(w, &err);
     }
     gp_writer_abandon(w);
+    ok(!gp_writer_busy(path), "gp_writer_busy: not once its writer is gone");
+    err = (gp_error){ 0 };
     t = gp_trace_open(path, &err);
     ok(t != NULL, "a trace whose writer died opens: %s", err.msg);
     if (t) {
@@ -233,6 +239,10 @@ static void lifecycle(void)
         gp_trace_close(t);
     }
 
+    ok(gp_writer_create(path, 0, &err) == NULL, "a finished or abandoned trace is not "
+       "overwritten either");
+    like(err.msg, "life.gpupack already exists", "the message says it exists");
+    err = (gp_error){ 0 };
     w = gp_writer_create(path, GP_WRITER_OVERWRITE, &err);
     ok(w != NULL, "overwrite replaces it: %s", err.msg);
     gp_writer_close(w, &err);
