@@ -15,6 +15,7 @@
 #include "tests/tap.h"
 
 #define ELL "\xe2\x80\xa6"
+#define FFFD "\xef\xbf\xbd"
 
 static const struct {
     const char *mangled, *want;
@@ -247,9 +248,12 @@ int main(void)
     }
     gp_kernel_short_name("k_\xce\xb1\xce\xb2\xce\xb3_\xe5\x90\x8d", 6, out, sizeof out);
     is_str(out, "k_\xce\xb1\xce\xb2\xce\xb3" ELL, "cut after the 5th character");
-    /* invalid UTF-8 and control characters become '?' */
+    /* shown form (common/text.h): U+FFFD for each byte that starts no valid
+     * character (0xff, 0xfe; 0xc3 before '('; a cut 3-byte form; a
+     * surrogate, 3 bytes), control characters as \xHH */
     gp_kernel_short_name("bad\xff\xfe_\xc3\x28_\xe2\x82_\xed\xa0\x80_\x01\x1b[31m\x7f", 0, out, sizeof out);
-    is_str(out, "bad??_?(_??_???_??[31m?", "invalid bytes and controls replaced");
+    is_str(out, "bad" FFFD FFFD "_" FFFD "(_" FFFD FFFD "_" FFFD FFFD FFFD "_\\x01\\x1b[31m\\x7f",
+           "invalid bytes and controls in their shown form");
 
     /* garbage: random bytes and random mangled-looking text, bounded and clean */
     tap_seed(42);
