@@ -1320,8 +1320,8 @@ static void print_postfix(dm *d, const decl *dc, int first)
         outs(d, " ");
     if (paren) {
         int c = last_char(d);
-        if (x->kind == K_ARRAY || (c != ' ' && (in->cls || in->text[0] == ' ' ||
-                                                (c != '(' && c != '*'))))
+        if (c != ' ' && (x->kind == K_ARRAY || in->cls || in->text[0] == ' ' ||
+                         (c != '(' && c != '*')))
             outs(d, " ");
         outs(d, "(");
     }
