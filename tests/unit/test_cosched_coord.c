@@ -137,6 +137,22 @@ int main(void)
         gp_coord_tick(c, 50 * MS, done, b);
         ok(cosched_events(b, GP_COSCHED_BUDGET, &v) == 1, "one budget decision");
         is_int(v, o.conf.max_budget_ns, "the budget rises to the maximum, not wrapped");
+
+        /* the latency count goes back (200 -> 3), then 100 latencies of 40 ms
+         * follow it: they are read (p99 over the 5 ms SLO halves the budget);
+         * unbounded, the count's difference wraps and nothing is read again */
+        int64_t slow = 40 * MS;
+        count = 3;
+        poke(path, offsetof(gp_region, lat_count), &count, sizeof count);
+        gp_batch_clear(b);
+        gp_coord_tick(c, 60 * MS, done, b);
+        for (int i = 3; i < 103; i++)
+            poke(path, offsetof(gp_region, lat_ns) + (size_t)i * sizeof slow, &slow, sizeof slow);
+        count = 103;
+        poke(path, offsetof(gp_region, lat_count), &count, sizeof count);
+        gp_coord_tick(c, 70 * MS, done, b);
+        ok(cosched_events(b, GP_COSCHED_BUDGET, &v) == 1, "a count that went back: read on from it");
+        is_int(v, o.conf.max_budget_ns / 2, "40 ms latencies over the 5 ms SLO halve the budget");
     }
 
     /* bad region files */
