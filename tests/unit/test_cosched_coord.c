@@ -151,7 +151,8 @@ int main(void)
         count = 103;
         poke(path, offsetof(gp_region, lat_count), &count, sizeof count);
         gp_coord_tick(c, 70 * MS, done, b);
-        ok(cosched_events(b, GP_COSCHED_BUDGET, &v) == 1, "a count that went back: read on from it");
+        ok(cosched_events(b, GP_COSCHED_BUDGET, &v) == 1,
+           "a count that went back: read on from it");
         is_int(v, o.conf.max_budget_ns / 2, "40 ms latencies over the 5 ms SLO halve the budget");
     }
 
