@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/format.h"
 #include "common/store.h"
+#include "common/text.h"
 
 static void info_usage(FILE *out)
 {
@@ -36,13 +37,6 @@ static void print_created(gp_trace *t)
     }
     printf("  created     %s\n", when);
     free(created);
-}
-
-/* Prints s with control characters as '?' (trace strings may hold anything). */
-static void put_safe(const char *s)
-{
-    for (; *s; s++)
-        putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
 }
 
 /* "host NAME  anchor S.NNNNNNNNN s +/- E  drift D": where a process (or the
@@ -126,7 +120,7 @@ static int print_processes(gp_trace *t, gp_error *err)
         else
             snprintf(end, sizeof end, "end unknown");
         printf("  %s %7" PRIu32 "  ", n++ ? "           " : "process    ", p->pid);
-        put_safe(gp_trace_string(t, p->cmdline));
+        gp_text_put(stdout, gp_trace_string(t, p->cmdline));
         printf(" (%s)\n                       ", end);
         print_clock(gp_trace_string(t, p->hostname), p->anchor_start_ns, p->anchor_start_err_ns,
                     p->anchor_end_ns, p->anchor_end_err_ns);
@@ -145,8 +139,9 @@ static int print_devices(gp_trace *t, gp_error *err)
         return -1;
     while ((rc = gp_iter_next(it, &r, err)) > 0) {
         const gp_device *d = &r.u.device;
-        printf("  %s %7d  %s (sm_%d%d, %d SMs)\n", n++ ? "           " : "device     ", d->id,
-               gp_trace_string(t, d->name), d->cc_major, d->cc_minor, d->sm_count);
+        printf("  %s %7d  ", n++ ? "           " : "device     ", d->id);
+        gp_text_put(stdout, gp_trace_string(t, d->name));
+        printf(" (sm_%d%d, %d SMs)\n", d->cc_major, d->cc_minor, d->sm_count);
     }
     gp_iter_free(it);
     return rc;
@@ -230,15 +225,16 @@ static void print_format(gp_trace *t, int busy)
 {
     char *ver = gp_trace_meta(t, "gpupack_version"), *why = gp_trace_meta(t, "write_error");
 
-    printf("  format      gpupack trace v%d, written by gpupack %s, ", gp_trace_schema_version(t),
-           ver ? ver : "?");
+    printf("  format      gpupack trace v%d, written by gpupack ", gp_trace_schema_version(t));
+    gp_text_put(stdout, ver ? ver : "?");
+    printf(", ");
     if (gp_trace_complete(t))
         printf("complete\n");
     else if (busy)
         printf("being written (a recording is under way; this is what it has so far)\n");
     else if (why) {
         printf("cut short: writing it failed (");
-        put_safe(why);
+        gp_text_put(stdout, why);
         printf(")\n");
     } else
         printf("cut short (the writer did not finish: killed?)\n");
@@ -261,7 +257,9 @@ static int info_one(const char *path)
     source = gp_trace_meta(t, "source");
     printf("%s\n", path);
     print_format(t, busy);
-    printf("  source      %s\n", source ? source : "?");
+    printf("  source      ");
+    gp_text_put(stdout, source ? source : "?");
+    printf("\n");
     print_created(t);
     print_recorder(t);
     free(source);

@@ -20,7 +20,7 @@ static char *sig3(char *buf, size_t cap, double v, const char *unit)
 
 char *gp_fmt_ns(char *buf, size_t cap, int64_t ns)
 {
-    double a = (double)(ns < 0 ? -ns : ns);
+    double a = ns < 0 ? -(double)ns : (double)ns; /* INT64_MIN has no int64 negation */
     const char *sign = ns < 0 ? "-" : "";
 
     if (a < 1e3) {
@@ -71,7 +71,7 @@ char *gp_fmt_bytes(char *buf, size_t cap, int64_t bytes)
     double v = (double)bytes;
     int u = -1;
 
-    if (llabs(bytes) < 1024) {
+    if (bytes > -1024 && bytes < 1024) {
         snprintf(buf, cap, "%" PRId64 " B", bytes);
         return buf;
     }

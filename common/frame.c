@@ -69,13 +69,14 @@ int gp_frame_reader_feed(gp_frame_reader *fr, const void *data, size_t n)
 
 int gp_frame_reader_next(gp_frame_reader *fr, const uint8_t **data, size_t *len, gp_error *err)
 {
-    const uint8_t *p = fr->buf.data + fr->pos;
     size_t avail = fr->buf.len - fr->pos;
+    const uint8_t *p;
     uint64_t n;
     int h;
 
     if (avail == 0)
-        return 0;
+        return 0; /* also before the first feed, when buf.data is still NULL */
+    p = fr->buf.data + fr->pos;
     h = gp_varint_get(p, avail, &n);
     if (h < 0) {
         gp_error_set(err, GP_ERR_INPUT, "malformed frame length");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jsonw.h"
+#include "text.h"
 
 void gp_jsonw_init(gp_jsonw *w, FILE *out, int pretty)
 {
@@ -73,43 +74,29 @@ void gp_jsonw_end(gp_jsonw *w)
 
 void gp_json_escape(FILE *out, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), i = 0;
 
-    while (*p) {
-        unsigned c = *p;
-        if (c == '"' || c == '\\') {
-            fputc('\\', out);
-            fputc((int)c, out);
-            p++;
-        } else if (c < 0x20) {
-            static const char *const esc[] = { [8] = "\\b", [9] = "\\t", [10] = "\\n",
-                                               [12] = "\\f", [13] = "\\r" };
-            if (c < sizeof esc / sizeof esc[0] && esc[c])
-                fputs(esc[c], out);
+    while (i < n) {
+        static const char *const esc[] = { [8] = "\\b", [9] = "\\t", [10] = "\\n",
+                                           [12] = "\\f", [13] = "\\r" };
+        gp_text_kind kind;
+        uint32_t cp;
+        size_t len = gp_text_char(s + i, n - i, &kind, &cp);
+
+        if (kind == GP_TEXT_INVALID) {
+            fputs("\\ufffd", out);
+        } else if (kind == GP_TEXT_CONTROL) { /* C0 (RFC 8259 requires it), DEL and C1 */
+            if (cp < sizeof esc / sizeof esc[0] && esc[cp])
+                fputs(esc[cp], out);
             else
-                fprintf(out, "\\u%04x", c);
-            p++;
-        } else if (c < 0x80) {
-            fputc((int)c, out);
-            p++;
+                fprintf(out, "\\u%04x", (unsigned)cp);
+        } else if (s[i] == '"' || s[i] == '\\') {
+            fputc('\\', out);
+            fputc(s[i], out);
         } else {
-            /* validate one UTF-8 sequence; invalid bytes become U+FFFD */
-            int len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-            int ok = len > 0;
-            for (int i = 1; ok && i < len; i++)
-                ok = (p[i] & 0xc0) == 0x80;
-            if (ok && len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0)))
-                ok = 0; /* overlong or surrogate */
-            if (ok && len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90)))
-                ok = 0;
-            if (ok) {
-                fwrite(p, 1, (size_t)len, out);
-                p += len;
-            } else {
-                fputs("\\ufffd", out);
-                p++;
-            }
+            fwrite(s + i, 1, len, out);
         }
+        i += len;
     }
 }
 

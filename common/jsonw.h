@@ -5,9 +5,12 @@
  *     gp_jsonw_key(&w, "name"); gp_jsonw_str(&w, kernel_name);
  *     gp_jsonw_end(&w);  gp_jsonw_finish(&w);
  *
- * Commas and indentation are handled here. Strings are escaped, and bytes
- * that are not valid UTF-8 become U+FFFD, so the output is always valid
- * JSON whatever a trace holds. Non-finite doubles are written as null.
+ * Commas and indentation are handled here. Strings are escaped as RFC 8259
+ * asks, and further: every control character text.h names (C0, DEL, C1) is
+ * written as an escape (\n, \u001b, \u007f, \u009b), and bytes that are
+ * not valid UTF-8 become \ufffd, so the output is always valid JSON whatever
+ * a trace holds and holds no raw control byte. Non-finite doubles are
+ * written as null.
  */
 #ifndef GP_JSONW_H
 #define GP_JSONW_H

@@ -100,11 +100,32 @@ static void add_event(gp_batch *out, int64_t now, int event, int64_t value)
     gp_batch_add(out, &rec);
 }
 
+/* The region is written by the jobs, which gpupack does not control: every
+ * value read from it passes through here, so a job writing garbage (2^63,
+ * INT64_MAX, a negative count) cannot make the coordinator, top or a report
+ * overflow. Bounds: cosched.h, GP_COSCHED_VALUE_MAX. */
+static int64_t bound_i64(int64_t v)
+{
+    return v < 0 ? 0 : v > GP_COSCHED_VALUE_MAX ? GP_COSCHED_VALUE_MAX : v;
+}
+
+static uint64_t bound_u64(uint64_t v)
+{
+    return v > (uint64_t)GP_COSCHED_VALUE_MAX ? (uint64_t)GP_COSCHED_VALUE_MAX : v;
+}
+
+static int bound_pid(int32_t pid)
+{
+    return pid < 0 ? 0 : pid;
+}
+
 /* Moves latencies the serve job wrote since the last tick into the windows. */
 static void read_latencies(gp_coord *c)
 {
     uint64_t end = atomic_load(&c->r->lat_count);
 
+    if (end < c->lat_seen)
+        c->lat_seen = end; /* the count went back: not written by a gate; read on from here */
     if (end - c->lat_seen > GP_REGION_LAT_RING)
         c->lat_seen = end - GP_REGION_LAT_RING; /* the oldest were overwritten */
     for (; c->lat_seen < end; c->lat_seen++) {
@@ -112,6 +133,7 @@ static void read_latencies(gp_coord *c)
                                          memory_order_acquire);
         if (v <= 0)
             continue;
+        v = bound_i64(v);
         c->win[c->win_next] = v;
         c->win_next = (c->win_next + 1) % WINDOW;
         if (c->win_n < WINDOW)
@@ -134,7 +156,7 @@ void gp_coord_tick(gp_coord *c, int64_t now, const int done[2], gp_batch *out)
     if (c->last_decide_ns == 0)
         c->last_decide_ns = now;
     if (now - c->last_decide_ns >= c->o.decide_ns && c->since_n >= c->o.conf.min_samples) {
-        int64_t cur = atomic_load(&c->r->budget_ns);
+        int64_t cur = bound_i64(atomic_load(&c->r->budget_ns)); /* a job may write it */
         int64_t p99 = gp_percentile(c->since, c->since_n, 0.99);
         int64_t next = c->o.policy->budget(&c->o.conf, cur, p99, c->since_n);
         if (next != cur) {
@@ -159,22 +181,22 @@ static void fill_state(const gp_region *r, gp_cosched_state *s)
     memset(s, 0, sizeof *s);
     s->policy = (int)r->policy;
     s->gate = atomic_load(&r->gate);
-    s->hp_pid = atomic_load(&r->hp_pid);
-    s->be_pid = atomic_load(&r->be_pid);
-    s->hp_in_flight = atomic_load(&r->hp_ranges) + (atomic_load(&r->hp_dirty) ? 1 : 0);
-    s->be_outstanding = atomic_load(&r->be_outstanding);
-    s->be_op_ns = atomic_load(&r->be_op_ns);
-    s->budget_ns = atomic_load(&r->budget_ns);
-    s->hp_p50_ns = atomic_load(&r->hp_p50_ns);
-    s->hp_p99_ns = atomic_load(&r->hp_p99_ns);
-    s->hp_ops = atomic_load(&r->hp_ops);
-    s->hp_requests = atomic_load(&r->hp_requests);
-    s->be_ops = atomic_load(&r->be_ops);
-    s->be_holds = atomic_load(&r->be_holds);
-    s->be_hold_ns = atomic_load(&r->be_hold_ns);
-    s->be_timeouts = atomic_load(&r->be_timeouts);
-    s->be_drains = atomic_load(&r->be_drains);
-    s->be_watchdog = atomic_load(&r->be_watchdog);
+    s->hp_pid = bound_pid(atomic_load(&r->hp_pid));
+    s->be_pid = bound_pid(atomic_load(&r->be_pid));
+    s->hp_in_flight = bound_i64(atomic_load(&r->hp_ranges)) + (atomic_load(&r->hp_dirty) ? 1 : 0);
+    s->be_outstanding = bound_i64(atomic_load(&r->be_outstanding));
+    s->be_op_ns = bound_i64(atomic_load(&r->be_op_ns));
+    s->budget_ns = bound_i64(atomic_load(&r->budget_ns));
+    s->hp_p50_ns = bound_i64(atomic_load(&r->hp_p50_ns));
+    s->hp_p99_ns = bound_i64(atomic_load(&r->hp_p99_ns));
+    s->hp_ops = bound_u64(atomic_load(&r->hp_ops));
+    s->hp_requests = bound_u64(atomic_load(&r->hp_requests));
+    s->be_ops = bound_u64(atomic_load(&r->be_ops));
+    s->be_holds = bound_u64(atomic_load(&r->be_holds));
+    s->be_hold_ns = bound_u64(atomic_load(&r->be_hold_ns));
+    s->be_timeouts = bound_u64(atomic_load(&r->be_timeouts));
+    s->be_drains = bound_u64(atomic_load(&r->be_drains));
+    s->be_watchdog = bound_u64(atomic_load(&r->be_watchdog));
 }
 
 void gp_coord_state(const gp_coord *c, gp_cosched_state *out)

@@ -34,6 +34,13 @@
 
 /* ---- live state ------------------------------------------------------------- */
 
+/* The region is written by the jobs (processes gpupack does not control), so
+ * the state read from it is bounded where it is read: every count and time
+ * in [0, GP_COSCHED_VALUE_MAX] (2^56: 2.3 years in ns), pids >= 0, and
+ * hp_in_flight at most one more. A value out of range was not written by a
+ * gate; bounded, it cannot overflow the arithmetic and formatting after it. */
+#define GP_COSCHED_VALUE_MAX (INT64_C(1) << 56)
+
 typedef struct gp_cosched_state {
     int policy;            /* enum gp_pack_policy (region.h) */
     int gate;              /* enum gp_gate_state (region.h) */

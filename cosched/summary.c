@@ -17,11 +17,31 @@ static const gp_cosched_job *job_of(const gp_cosched_job *jobs, size_t n, uint32
     return NULL;
 }
 
+/* a + b, saturated: the records' times are the trace's, untrusted. */
+static int64_t add_sat(int64_t a, int64_t b)
+{
+    int64_t r;
+
+    if (__builtin_add_overflow(a, b, &r))
+        return b > 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+
+/* end - start, saturated; 0 when end is not after start. */
+static int64_t span_sat(int64_t start, int64_t end)
+{
+    int64_t r;
+
+    if (end <= start)
+        return 0;
+    return __builtin_sub_overflow(end, start, &r) ? INT64_MAX : r;
+}
+
 static double rate(const gp_cosched_job *j)
 {
-    int64_t span = j->last_ns - j->first_ns;
+    double span = (double)j->last_ns - (double)j->first_ns;
 
-    return span > 0 ? (double)j->kernels * 1e9 / (double)span : 0.0;
+    return span > 0 ? (double)j->kernels * 1e9 / span : 0.0;
 }
 
 static int by_ts(const void *a, const void *b)
@@ -47,13 +67,12 @@ static int budget_series(const gp_cosched *recs, size_t n, gp_cosched_summary *s
     qsort(b, nb, sizeof *b, by_ts);
     if (nb > 0) {
         s->budget_last_ns = b[nb - 1]->value;
-        int64_t t0 = b[0]->ts_ns, span = b[nb - 1]->ts_ns - t0;
+        double t0 = (double)b[0]->ts_ns, span = (double)b[nb - 1]->ts_ns - t0;
         size_t last_slot = 0;
         for (size_t i = 0; i < nb; i++) {
             /* slots 0..MAX-2, plus the first change's own point: at most MAX */
-            size_t slot = span > 0 ? (size_t)((double)(b[i]->ts_ns - t0) / (double)span *
-                                              (GP_COSCHED_SERIES_MAX - 2))
-                                   : 0;
+            double at = span > 0 ? ((double)b[i]->ts_ns - t0) / span : 0;
+            size_t slot = (size_t)((at < 1 ? at : 1) * (GP_COSCHED_SERIES_MAX - 2));
             gp_cosched_point p = { b[i]->ts_ns, b[i]->value };
             if (s->n_budget >= 2 && slot == last_slot)
                 s->budget[s->n_budget - 1] = p; /* the slice keeps its last change */
@@ -79,13 +98,13 @@ int gp_cosched_summarize(const gp_cosched *recs, size_t n, const gp_cosched_job 
         const gp_cosched *r = &recs[i];
         if (i == 0 || r->ts_ns < s->first_ns)
             s->first_ns = r->ts_ns;
-        if (i == 0 || r->ts_ns + r->dur_ns > s->last_ns)
-            s->last_ns = r->ts_ns + r->dur_ns;
+        if (i == 0 || add_sat(r->ts_ns, r->dur_ns) > s->last_ns)
+            s->last_ns = add_sat(r->ts_ns, r->dur_ns);
         switch (r->event) {
         case GP_COSCHED_GATE_HOLD:
             be = r->pid;
             s->holds++;
-            s->hold_total_ns += r->dur_ns;
+            s->hold_total_ns = add_sat(s->hold_total_ns, r->dur_ns);
             if (r->dur_ns > s->hold_max_ns)
                 s->hold_max_ns = r->dur_ns;
             break;
@@ -120,9 +139,9 @@ int gp_cosched_summarize(const gp_cosched *recs, size_t n, const gp_cosched_job 
     s->train.pid = be;
     s->serve_kps = rate(&s->serve);
     s->train_kps = rate(&s->train);
-    if (s->serve.kernel_ns + s->train.kernel_ns > 0)
+    if ((double)s->serve.kernel_ns + (double)s->train.kernel_ns > 0)
         s->train_share = (double)s->train.kernel_ns /
-                         (double)(s->serve.kernel_ns + s->train.kernel_ns);
+                         ((double)s->serve.kernel_ns + (double)s->train.kernel_ns);
 
     if (!(lat = malloc((s->requests ? s->requests : 1) * sizeof *lat)))
         return -1;
@@ -201,7 +220,7 @@ static gp_status load_jobs(gp_trace *t, gp_cosched_job *jobs, size_t *n, gp_erro
         if (j->kernels == 0 || r.u.kernel.end_ns > j->last_ns)
             j->last_ns = r.u.kernel.end_ns;
         j->kernels++;
-        j->kernel_ns += r.u.kernel.end_ns - r.u.kernel.start_ns;
+        j->kernel_ns = add_sat(j->kernel_ns, span_sat(r.u.kernel.start_ns, r.u.kernel.end_ns));
     }
     gp_iter_free(it);
     return rc < 0 ? err->code : GP_OK;

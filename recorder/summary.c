@@ -10,6 +10,7 @@
 
 #include "common/format.h"
 #include "common/store.h"
+#include "common/text.h"
 #include "recorder/internal.h"
 
 /* Busy time of one device: the union of its kernel, copy and memset
@@ -110,13 +111,15 @@ void gp_rec_summary(const char *path, const char *what, int64_t wall_ns, int sta
         snprintf(ended, sizeof ended, "killed by signal %d", WTERMSIG(status));
     else
         snprintf(ended, sizeof ended, "status unknown");
-    fprintf(stderr, "gpupack: recorded '%s' (%s) in %s\n", what, ended,
-            gp_fmt_ns(a, sizeof a, wall_ns));
+    fputs("gpupack: recorded '", stderr);
+    gp_text_put(stderr, what);
+    fprintf(stderr, "' (%s) in %s\n", ended, gp_fmt_ns(a, sizeof a, wall_ns));
     it = gp_trace_iter(t, GP_KIND_DEVICE, NULL, &err);
     while (it && gp_iter_next(it, &r, &err) > 0) {
         int64_t busy = busy_ns(t, r.u.device.id);
-        fprintf(stderr, "  GPU %d (%s): busy %.1f %% of the job's %s (%s)\n", r.u.device.id,
-                gp_trace_string(t, r.u.device.name),
+        fprintf(stderr, "  GPU %d (", r.u.device.id);
+        gp_text_put(stderr, gp_trace_string(t, r.u.device.name));
+        fprintf(stderr, "): busy %.1f %% of the job's %s (%s)\n",
                 wall_ns > 0 ? 100.0 * (double)busy / (double)wall_ns : 0.0,
                 gp_fmt_ns(b, sizeof b, wall_ns), gp_fmt_ns(c, sizeof c, busy));
         devices++;

@@ -8,6 +8,7 @@
 #include "analyzer/model/classify.h"
 #include "common/format.h"
 #include "common/jsonw.h"
+#include "common/text.h"
 #include "diff.h"
 #include "escape.h"
 #include "html.h"
@@ -59,7 +60,11 @@ static void text(FILE *f, const gp_diff *d, const char *bl, const char *nl, int 
     int n = rows_of(d, r);
     char b1[32], b2[32], b3[64], kn[256];
 
-    fprintf(f, "gpupack diff\n  base: %s\n  new:  %s\n\n", bl, nl);
+    fputs("gpupack diff\n  base: ", f);
+    gp_text_put(f, bl);
+    fputs("\n  new:  ", f);
+    gp_text_put(f, nl);
+    fputs("\n\n", f);
     fprintf(f, "  %-28s %14s %14s  %s\n", "", "base", "new", "change");
     fprintf(f, "  %-28s %13.1f%% %13.1f%%  %+.1f points\n", "GPU busy %", d->base.busy_pct,
             d->new.busy_pct, d->new.busy_pct - d->base.busy_pct);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "common/text.h"
 #include "escape.h"
 
 /* Writes c's entity and returns 1 if c is one of & < > " '; else 0. */
@@ -25,51 +26,66 @@ void gp_esc_html(FILE *out, const char *s)
 
 void gp_esc_html_cut(FILE *out, const char *s, size_t max_bytes)
 {
-    size_t i;
+    size_t n = s ? strlen(s) : 0, i = 0;
 
-    for (i = 0; s && s[i]; i++) {
-        /* stop before a byte that starts a character, past the limit */
-        if (i >= max_bytes && ((unsigned char)s[i] & 0xC0) != 0x80) {
+    while (i < n) {
+        char one[GP_TEXT_SHOWN_MAX];
+        size_t used, k = gp_text_shown_char(s + i, n - i, one, &used);
+        if (i >= max_bytes) { /* past the limit, before a character */
             fputs("\xe2\x80\xa6", out); /* … */
             return;
         }
-        if (!entity(out, s[i]))
-            putc(s[i], out);
+        for (size_t j = 0; j < k; j++)
+            if (!entity(out, one[j]))
+                putc(one[j], out);
+        i += used;
     }
 }
 
 void gp_esc_md(FILE *out, const char *s)
 {
-    for (; s && *s; s++) {
-        if (entity(out, *s))
-            continue;
-        switch (*s) {
-        case '\n': case '\r': putc(' ', out); break;
-        case '|': case '`': case '*': case '_': case '[': case ']': case '\\':
-            putc('\\', out);
-            putc(*s, out);
-            break;
-        default: putc(*s, out);
+    size_t n = s ? strlen(s) : 0, i = 0;
+
+    while (i < n) {
+        char one[GP_TEXT_SHOWN_MAX];
+        size_t used, k = gp_text_shown_char(s + i, n - i, one, &used);
+        for (size_t j = 0; j < k; j++) {
+            if (entity(out, one[j]))
+                continue;
+            switch (one[j]) {
+            case '|': case '`': case '*': case '_': case '[': case ']': case '\\':
+                putc('\\', out);
+                putc(one[j], out);
+                break;
+            default: putc(one[j], out);
+            }
         }
+        i += used;
     }
 }
 
 void gp_esc_csv(FILE *out, const char *s)
 {
+    size_t n, i = 0;
+    int formula, quote;
+
     if (!s)
         s = "";
-    int formula = strchr("=+-@", *s) && *s;
-    if (!formula && !strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    putc('"', out);
+    n = strlen(s);
+    formula = *s && strchr("=+-@", *s);
+    quote = formula || strpbrk(s, ",\"");
+    if (quote)
+        putc('"', out);
     if (formula)
         putc('\'', out);
-    for (; *s; s++) {
-        if (*s == '"')
+    while (i < n) {
+        char one[GP_TEXT_SHOWN_MAX];
+        size_t used, k = gp_text_shown_char(s + i, n - i, one, &used);
+        if (k == 1 && one[0] == '"')
             putc('"', out);
-        putc(*s, out);
+        fwrite(one, 1, k, out);
+        i += used;
     }
-    putc('"', out);
+    if (quote)
+        putc('"', out);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analyzer/model/classify.h"
+#include "common/text.h"
 #include "fmt.h"
 
 /* width within 0 .. cap - 1 (cap > 0) */
@@ -87,19 +88,21 @@ char *tui_fit(char *buf, size_t cap, int width, const char *s)
 
 char *tui_ascii(char *s)
 {
-    char *w = s;
+    size_t n = strlen(s), r = 0, w = 0;
 
-    for (const char *r = s; *r;) {
-        const unsigned char *u = (const unsigned char *)r;
-        if (u[0] == 0xe2 && u[1] == 0x80 && u[2] == 0xa6) {
-            *w++ = '~';
-            r += 3;
+    while (r < n) {
+        gp_text_kind kind;
+        uint32_t cp;
+        size_t len = gp_text_char(s + r, n - r, &kind, &cp);
+        if (kind == GP_TEXT_CONTROL || cp < 0x80) { /* controls: tui_put shows them */
+            memmove(s + w, s + r, len);
+            w += len;
         } else {
-            *w++ = u[0] >= 0x80 ? '?' : *r;
-            r++;
+            s[w++] = cp == 0x2026 ? '~' : '?';
         }
+        r += len;
     }
-    *w = '\0';
+    s[w] = '\0';
     return s;
 }
 

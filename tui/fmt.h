@@ -19,7 +19,8 @@ char *tui_spark(char *buf, size_t cap, int width, const double *vals, int n, dou
 char *tui_fit(char *buf, size_t cap, int width, const char *s);
 
 /* In place: UTF-8 "\u2026" (what gp_kernel_short_name cuts with) becomes
- * '~', any other non-ASCII byte '?', so one character is one cell. */
+ * '~', any other non-ASCII character and each invalid UTF-8 byte '?', so one
+ * character is one cell; control characters are kept for tui_put to show. */
 char *tui_ascii(char *s);
 
 /* A precision name in at most 4 columns: "fp32", "bf16", "?" (unknown),

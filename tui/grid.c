@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/text.h"
 #include "grid.h"
 
 int tui_grid_init(tui_grid *g, int w, int h)
@@ -55,20 +56,41 @@ void tui_grid_clear(tui_grid *g)
     memset(g->role, TUI_NORMAL, (size_t)g->w * (size_t)g->h);
 }
 
+/* One cell's character for the text at s (n bytes left), or the shown form
+ * of a control character (common/text.h) in shown; returns its length
+ * there and sets *used to the bytes of s it stands for. */
+static size_t cell_text(const char *s, size_t n, char shown[GP_TEXT_SHOWN_MAX], size_t *used)
+{
+    gp_text_kind kind;
+    uint32_t cp;
+
+    *used = gp_text_char(s, n, &kind, &cp);
+    if (kind == GP_TEXT_CONTROL)
+        return gp_text_shown_char(s, n, shown, used);
+    shown[0] = kind == GP_TEXT_PLAIN && cp < 0x80 ? s[0] : cp == 0x2026 ? '~' : '?';
+    return 1;
+}
+
 int tui_put(tui_grid *g, int x, int y, int maxw, int role, const char *s)
 {
+    size_t len, i = 0;
     int n = 0;
 
     if (y < 0 || y >= g->h || !s)
         return 0;
-    for (; *s && n < maxw; s++, n++, x++) {
-        unsigned char c = (unsigned char)*s;
-        if (x < 0)
-            continue;
-        if (x >= g->w)
-            break;
-        g->ch[(size_t)y * g->w + x] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
-        g->role[(size_t)y * g->w + x] = (unsigned char)role;
+    len = strlen(s);
+    while (i < len && n < maxw && x < g->w) {
+        char cell[GP_TEXT_SHOWN_MAX];
+        size_t used, k = cell_text(s + i, len - i, cell, &used);
+        for (size_t j = 0; j < k && n < maxw; j++, n++, x++) {
+            if (x < 0)
+                continue;
+            if (x >= g->w)
+                break;
+            g->ch[(size_t)y * g->w + x] = cell[j];
+            g->role[(size_t)y * g->w + x] = (unsigned char)role;
+        }
+        i += used;
     }
     return n;
 }

@@ -39,8 +39,10 @@ int tui_grid_resize(tui_grid *g, int w, int h);
 void tui_grid_free(tui_grid *g);
 void tui_grid_clear(tui_grid *g);
 
-/* Writes s at (x, y), at most maxw columns; control and non-ASCII bytes
- * show as '?'. Returns the columns written. */
+/* Writes s at (x, y), at most maxw columns, one character a cell: a
+ * control character in its shown form (common/text.h: "\x1b", "\u009b"),
+ * "…" as '~', any other non-ASCII character and each invalid UTF-8 byte as
+ * '?'. Returns the columns written. */
 int tui_put(tui_grid *g, int x, int y, int maxw, int role, const char *s);
 int tui_putf(tui_grid *g, int x, int y, int maxw, int role, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/format.h"
+#include "common/text.h"
 #include "analyzer/analyses/findings.h"
 
 /* Causes smaller than this share of the span, or than 100 us, say nothing. */
@@ -53,7 +54,7 @@ static void describe(const gp_analysis *a, const gp_device_result *d, int cause,
                      int64_t base_ns)
 {
     const gp_cause_stats *cs = &d->causes[cause];
-    char t1[32], t2[32], t3[32], dev[32], n[32];
+    char t1[32], t2[32], t3[32], dev[32], n[32], lb[160];
 
     gp_device_label(d->device, dev, sizeof dev);
     snprintf(f->title, sizeof f->title, "%s idle %s (%.1f %% of %s) in %s: %s gaps",
@@ -65,15 +66,16 @@ static void describe(const gp_analysis *a, const gp_device_result *d, int cause,
              gp_fmt_ns(t3, sizeof t3, cs->count ? cs->total_ns / cs->count : 0));
     for (int i = 0; i < cs->n_top && i < 3; i++) {
         const gp_gap *g = &cs->top[i];
-        const char *label = gp_job_str(a->job, g->label);
+        /* host labels are the trace's text: shown form, cut at a character */
+        const char *label = gp_text_fmt(lb, sizeof lb, gp_job_str(a->job, g->label));
         gp_strappend(f->evidence, sizeof f->evidence, "%s %s at +%s%s%s%s", i ? ";" : "",
                      gp_fmt_ns(t1, sizeof t1, g->end_ns - g->start_ns),
                      gp_fmt_ns(t2, sizeof t2, g->start_ns - d->first_ns), *label ? " (" : "",
                      label, *label ? ")" : "");
     }
     if (cause == GP_CAUSE_HOST_WORK && cs->n_top && cs->top[0].label)
-        snprintf(f->fix, sizeof f->fix, "The GPU waits while the host runs '%.120s'. %s",
-                 gp_job_str(a->job, cs->top[0].label), fix_for(cause));
+        snprintf(f->fix, sizeof f->fix, "The GPU waits while the host runs '%s'. %s",
+                 gp_text_fmt(lb, 121, gp_job_str(a->job, cs->top[0].label)), fix_for(cause));
     else
         snprintf(f->fix, sizeof f->fix, "%s", fix_for(cause));
     for (int i = 0; i < cs->n_top; i++)

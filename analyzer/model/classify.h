@@ -45,8 +45,9 @@ const char *gp_tc_name(int tc);               /* "yes", "no", "unknown" */
  * ("vectorized_elementwise_kernel<4, CUDAFunctor_add<float>, Array<char*, 3>>"),
  * then fitted into `width` columns (0: no limit) by replacing trailing
  * template arguments, then nested ones, with "…", else cutting with "…".
- * A column is a character; "…" is 3 bytes of UTF-8. Control characters and
- * invalid UTF-8 become '?'; a cut never splits a character. Names longer
+ * A column is a character; "…" is 3 bytes of UTF-8. The name is in its
+ * shown form (common/text.h: control characters as \x1b or \u009b, invalid
+ * UTF-8 as U+FFFD); a cut never splits a character. Names longer
  * than 64 KiB are shown from their start. The full name stays the
  * reference; this is for display only. */
 char *gp_kernel_short_name(const char *name, size_t width, char *out, size_t cap);

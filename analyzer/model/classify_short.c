@@ -12,6 +12,7 @@
 
 #include "analyzer/model/classify.h"
 #include "analyzer/model/classify_int.h"
+#include "common/text.h"
 
 #define MAX_INPUT (64u << 10) /* longer names are shown from their first 64 KiB */
 #define MAX_DEPTH 32          /* deeper template nesting is copied as is */
@@ -37,57 +38,6 @@ static void puts_(sbuf *b, const char *s)
 }
 
 /* ---- UTF-8 ------------------------------------------------------------------------ */
-
-/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        len = 2;
-    else if (c >= 0xe0 && c <= 0xef)
-        len = 3;
-    else if (c >= 0xf0 && c <= 0xf4)
-        len = 4;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) || (c == 0xf0 && s[1] < 0x90) ||
-        (c == 0xf4 && s[1] > 0x8f))
-        return 0; /* overlong, surrogate, beyond U+10FFFF */
-    return len;
-}
-
-/* Copies s into out (n+1 bytes) replacing control characters and invalid
- * UTF-8 with '?'. Returns the length written. */
-static size_t sanitize(const char *s, size_t n, char *out)
-{
-    size_t i = 0, o = 0;
-
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        size_t len = utf8_len((const unsigned char *)s + i, n - i);
-        if (len == 1 && (c < 0x20 || c == 0x7f))
-            len = 0;
-        if (len == 0) {
-            out[o++] = '?';
-            i++;
-        } else {
-            memcpy(out + o, s + i, len);
-            o += len;
-            i += len;
-        }
-    }
-    out[o] = '\0';
-    return o;
-}
 
 /* Display columns: one per character (kernel names hold no wide characters). */
 static size_t columns(const char *s, size_t n)
@@ -385,16 +335,20 @@ char *gp_kernel_short_name(const char *name, size_t width, char *out, size_t cap
     out[0] = '\0';
     gp_ktext_init(&t, name);
     n = t.n < MAX_INPUT ? t.n : MAX_INPUT;
-    clean = malloc(n + 1);
-    s.cap = n + 16;
+    s.p = fitted.p = NULL;
+    /* the trace's text in its shown form (common/text.h): no control character */
+    clean = malloc(GP_TEXT_GROWTH * n + 1);
+    if (!clean)
+        goto done;
+    len = gp_text_show(clean, GP_TEXT_GROWTH * n + 1, t.s, n);
+    s.cap = len + 16;
     s.p = malloc(s.cap);
-    fitted.cap = 2 * n + 32;
+    fitted.cap = 2 * len + 32;
     fitted.p = malloc(fitted.cap);
-    if (!clean || !s.p || !fitted.p)
+    if (!s.p || !fitted.p)
         goto done;
     s.len = fitted.len = 0;
     s.p[0] = fitted.p[0] = '\0';
-    len = sanitize(t.s, n, clean);
     gp_ksig_parse(clean, len, &g);
     show = g.is_sig ? g.qual.p : clean;
     show_n = g.is_sig ? g.qual.n : len;

@@ -319,7 +319,8 @@ static node *params(dm *d)
     lb l;
 
     lb_init(d, &l);
-    if (peek(d) == 'v' && (peekat(d, 1) == 'E' || peekat(d, 1) == 0 || peekat(d, 1) == '.')) {
+    if (peek(d) == 'v' && (peekat(d, 1) == 'E' || peekat(d, 1) == 0 || peekat(d, 1) == '.' ||
+                           ((peekat(d, 1) == 'R' || peekat(d, 1) == 'O') && peekat(d, 2) == 'E'))) {
         d->pos++;
         return l.list;
     }
@@ -1205,14 +1206,23 @@ static int last_char(const dm *d)
     return d->len ? d->out[d->len - 1] : 0;
 }
 
-/* A declarator being built from the outside in: "*", "&", " const" ... */
+/* A type's declarator, one part per type constructor, from the part nearest
+ * the base type (the head) to the part nearest the name. Prefix parts ("*",
+ * "&", " const", "Class::*") print before what is nearer the name; postfix
+ * parts (a function type's parameters, an array's dimension) after it, in
+ * parentheses when a prefix part is nearer the name, so that nested
+ * declarators print inside out as C writes them: "int (*(*)())()". A
+ * function whose return type has a declarator ends the chain with its name
+ * and parameters: "int (*f<int>())()". */
 typedef struct decl {
-    const char *text;
-    const node *cls; /* pointer to member: "Class::" before text */
-    const struct decl *next;
+    const char *text;        /* a prefix part's text */
+    const node *cls;         /* pointer to member: "Class::" before text */
+    const node *post;        /* K_FTYPE, K_ARRAY: a postfix part; K_FUNC: the name */
+    const struct decl *next; /* the part nearer the name */
 } decl;
 
 static void print(dm *d, const node *x);
+static void print_type_decl(dm *d, const node *x, const decl *dc);
 
 /* Inside a pack expansion the pack stands for its current element. */
 static const node *resolve(const dm *d, const node *x)
@@ -1246,18 +1256,6 @@ static int needs_decl(const dm *d, const node *x)
         }
     }
     return 0;
-}
-
-static void print_decl_chain(dm *d, const decl *dc)
-{
-    /* Innermost (nearest the base type) first: "*&", "(* const)". */
-    for (; dc && !d->fail; dc = dc->next) {
-        if (dc->cls) {
-            print(d, dc->cls);
-            outs(d, "::");
-        }
-        outs(d, dc->text);
-    }
 }
 
 static void print_list(dm *d, const node *list)
@@ -1295,35 +1293,125 @@ static void print_ref(dm *d, int ref)
         outs(d, " &&");
 }
 
-/* Prints a type with a declarator (pointer, reference, member pointer)
- * that must go inside it for function and array types. */
-/* An array, its element type qualified by cv: "int const (&) [4][2]". */
-static void print_array(dm *d, const node *x, const decl *dc, int cv)
-{
-    const node *base = x;
+static void print_decl_chain(dm *d, const decl *dc, int first);
 
-    for (int i = 0; base->kind == K_ARRAY && base->a && i < MAX_DEPTH; i++)
-        base = base->a;
-    print(d, base);
-    print_quals(d, cv);
-    if (dc) {
-        outs(d, " (");
-        print_decl_chain(d, dc);
+/* The postfix part dc and everything nearer the name, with GNU's spacing:
+ * a function type's "(" after a space when it is the first postfix part
+ * after the base type (which, with the prefix parts before it, is the
+ * return type: "int const* (*)()"), else unless it follows "(" or "*"
+ * (always a space before "Class::*" and a qualifier); " [" unless it
+ * follows another dimension. */
+static void print_postfix(dm *d, const decl *dc, int first)
+{
+    const node *x = dc->post;
+    const decl *in = dc->next;
+    int paren = in && !in->post;
+
+    if (x->kind == K_FUNC) {
+        print(d, x->b);
+        outs(d, "(");
+        print_list(d, x->c);
         outs(d, ")");
+        print_quals(d, x->flags & 7);
+        print_ref(d, x->flags >> 3);
+        return;
     }
-    outs(d, " ");
-    for (const node *a = x; a != base && !d->fail; a = a->a) {
+    if (x->kind == K_FTYPE && first && last_char(d) != ' ')
+        outs(d, " ");
+    if (paren) {
+        int c = last_char(d);
+        if (c != ' ' && (x->kind == K_ARRAY || in->cls || in->text[0] == ' ' ||
+                         (c != '(' && c != '*')))
+            outs(d, " ");
+        outs(d, "(");
+    }
+    print_decl_chain(d, in, 0);
+    if (paren)
+        outs(d, ")");
+    if (x->kind == K_FTYPE) {
+        outs(d, "(");
+        print_list(d, x->b);
+        outs(d, ")");
+        print_quals(d, x->flags & 7);
+        print_ref(d, x->flags >> 3);
+    } else {
+        if (!(in && in->post && in->post->kind == K_ARRAY))
+            outs(d, " ");
         outs(d, "[");
-        print(d, a->b);
+        print(d, x->b);
         outs(d, "]");
     }
 }
 
+/* The declarator dc; first: it follows the base type. */
+static void print_decl_chain(dm *d, const decl *dc, int first)
+{
+    for (; dc && !d->fail; dc = dc->next) {
+        if (dc->post) {
+            print_postfix(d, dc, first);
+            return;
+        }
+        if (dc->cls) { /* "int* A::*", "int (A::*)()" */
+            if (last_char(d) != '(')
+                outs(d, " ");
+            print(d, dc->cls);
+            outs(d, "::");
+        }
+        outs(d, dc->text);
+    }
+}
+
+/* The base type x qualified by cv, then the declarator dc: "int ()". */
+static void print_base(dm *d, const node *x, int cv, const decl *dc)
+{
+    print(d, x);
+    print_quals(d, cv);
+    print_decl_chain(d, dc, 1);
+}
+
+static void print_array(dm *d, const node *x, const decl *dc, int cv);
+
+/* in qualified by cv, then the declarator dc. */
+static void print_qualified(dm *d, const node *in, int cv, const decl *dc)
+{
+    decl next = { NULL, NULL, NULL, dc };
+
+    for (int i = 0; in && in->kind == K_QUAL && i < MAX_DEPTH; i++) {
+        cv |= in->flags;
+        in = resolve(d, in->a);
+    }
+    next.text = qual_text[cv & 7];
+    if (in && (in->kind == K_REF || in->kind == K_RREF))
+        print_type_decl(d, in, dc); /* a qualified reference is the reference */
+    else if (in && in->kind == K_ARRAY)
+        print_array(d, in, dc, cv); /* the qualifier is the element's */
+    else if (needs_decl(d, in))     /* a qualified pointer to function: "(* const)" */
+        print_type_decl(d, in, &next);
+    else
+        print_base(d, in, cv, dc);
+}
+
+/* An array, its element type qualified by cv: "int const (&) [4][2]". */
+static void print_array(dm *d, const node *x, const decl *dc, int cv)
+{
+    decl next = { NULL, NULL, x, dc };
+
+    if (++d->depth > MAX_DEPTH) {
+        d->fail = 1;
+        return;
+    }
+    if (cv)
+        print_qualified(d, resolve(d, x->a), cv, &next);
+    else
+        print_type_decl(d, x->a, &next);
+    d->depth--;
+}
+
+/* x with the declarator dc (NULL: none) around the name's position. */
 static void print_type_decl(dm *d, const node *x, const decl *dc)
 {
-    decl next = { NULL, NULL, dc };
+    decl next = { NULL, NULL, NULL, dc };
     const node *in;
-    int cv;
 
     x = resolve(d, x);
     if (d->fail || !x)
@@ -1356,50 +1444,17 @@ static void print_type_decl(dm *d, const node *x, const decl *dc)
         print_type_decl(d, x->b, &next);
         break;
     case K_QUAL:
-        cv = x->flags;
-        in = resolve(d, x->a);
-        for (int i = 0; in && in->kind == K_QUAL && i < MAX_DEPTH; i++) {
-            cv |= in->flags;
-            in = resolve(d, in->a);
-        }
-        if (in && (in->kind == K_REF || in->kind == K_RREF)) {
-            print_type_decl(d, in, dc); /* a qualified reference is the reference */
-        } else if (in && in->kind == K_ARRAY) {
-            print_array(d, in, dc, cv);
-        } else if (needs_decl(d, in)) { /* a qualified pointer to function: "(* const)" */
-            next.text = qual_text[cv & 7];
-            print_type_decl(d, in, &next);
-        } else {
-            print(d, in);
-            print_quals(d, cv);
-            print_decl_chain(d, dc);
-        }
+        print_qualified(d, resolve(d, x->a), x->flags, dc);
         break;
-    case K_FTYPE:
-        print(d, x->a);
-        if (dc) {
-            outs(d, " (");
-            print_decl_chain(d, dc);
-            outs(d, ")(");
-        } else {
-            outs(d, " (");
-        }
-        print_list(d, x->b);
-        outs(d, ")");
-        print_quals(d, x->flags & 7);
-        print_ref(d, x->flags >> 3);
+    case K_FTYPE: /* the return type, then the parameters after the declarator */
+        next.post = x;
+        print_type_decl(d, x->a, &next);
         break;
     case K_ARRAY:
         print_array(d, x, dc, 0);
         break;
     default:
-        print(d, x);
-        for (const decl *p = dc; p; p = p->next)
-            if (p->cls) { /* "int Foo::*" */
-                outs(d, " ");
-                break;
-            }
-        print_decl_chain(d, dc);
+        print_base(d, x, 0, dc);
         break;
     }
     d->depth--;
@@ -1561,6 +1616,11 @@ static void print(dm *d, const node *x)
         outs(d, ")");
         break;
     case K_FUNC:
+        if (x->a && needs_decl(d, x->a)) { /* "int (*f<int>())()" */
+            decl name = { NULL, NULL, x, NULL };
+            print_type_decl(d, x->a, &name);
+            break;
+        }
         if (x->a) {
             print(d, x->a);
             outs(d, " ");
@@ -1689,19 +1749,24 @@ static void print(dm *d, const node *x)
 
 /* ---- entry point ------------------------------------------------------------------ */
 
-/* ".cold.1", ".constprop.0.isra.0": compiler clone suffixes. */
+static int clone_char(int c)
+{
+    return (c >= 'a' && c <= 'z') || isdig(c) || c == '_';
+}
+
+/* Compiler clone suffixes, each printed " [clone SUFFIX]" as GNU c++filt and
+ * libstdc++ do: a '.', a lower-case letter, digit or '_' and more of them,
+ * then any number of '.' and digits (".cold", ".114", ".constprop.0",
+ * ".isra.0", ".part.0", ".lto_priv.0"). ".constprop.0.isra.0" is two. */
 static node *clones(dm *d, node *x)
 {
-    while (x && peek(d) == '.') {
+    while (x && peek(d) == '.' && clone_char(peekat(d, 1))) {
         const char *st = d->s + d->pos;
-        d->pos++;
-        if (!((peek(d) >= 'a' && peek(d) <= 'z') || (peek(d) >= 'A' && peek(d) <= 'Z') || peek(d) == '_'))
-            return fail(d);
-        while ((peek(d) >= 'a' && peek(d) <= 'z') || (peek(d) >= 'A' && peek(d) <= 'Z') || peek(d) == '_' ||
-               isdig(peek(d)))
+        d->pos += 2;
+        while (clone_char(peek(d)))
             d->pos++;
         while (peek(d) == '.' && isdig(peekat(d, 1))) {
-            d->pos++;
+            d->pos += 2;
             while (isdig(peek(d)))
                 d->pos++;
         }

@@ -6,9 +6,12 @@
 
 #include "analyzer/model/classify.h"
 #include "common/format.h"
+#include "common/text.h"
 #include "analyzer/render/render.h"
 
-/* Colours by meaning; only this file knows the escape codes. */
+/* Colours by meaning; only this file knows the escape codes. Every string
+ * from the trace (names, labels, and findings, which quote them) is written
+ * in its shown form (common/text.h), so a trace cannot send its own. */
 enum { C_TITLE, C_CRIT, C_WARN, C_INFO, C_DIM, C_RESET, C_COUNT };
 static const char *const ansi[C_COUNT] = { "\033[1m", "\033[1;31m", "\033[33m", "\033[36m",
                                            "\033[2m", "\033[0m" };
@@ -34,8 +37,11 @@ static void device_section(const out *o, const gp_analysis *a, const gp_device_r
     int64_t span = d->last_ns - d->first_ns;
 
     fprintf(o->f, "  GPU %d", d->device);
-    if (d->name)
-        fprintf(o->f, " (%s%s", gp_job_str(a->job, d->name), d->sm_count ? "" : ")");
+    if (d->name) {
+        fputs(" (", o->f);
+        gp_text_put(o->f, gp_job_str(a->job, d->name));
+        fputs(d->sm_count ? "" : ")", o->f);
+    }
     if (d->sm_count)
         fprintf(o->f, "%s%d SMs)", d->name ? ", " : " (", d->sm_count);
     fprintf(o->f, ": busy %.1f %% of %s (kernels %.1f %%, copies %.1f %%)\n",
@@ -50,7 +56,7 @@ static void device_section(const out *o, const gp_analysis *a, const gp_device_r
         const char *top = cs->n_top ? gp_job_str(a->job, cs->top[0].label) : "";
         if (!cs->count)
             continue;
-        snprintf(lbl, sizeof lbl, "%s", *top ? top : "");
+        gp_text_fmt(lbl, sizeof lbl, top);
         fprintf(o->f, "      %-26s %10s %6.1f %%  %8s gaps%s%s%s\n", gp_cause_name(k),
                 gp_fmt_ns(t1, sizeof t1, cs->total_ns),
                 k == GP_CAUSE_STARTUP || k == GP_CAUSE_TEARDOWN ? 0.0 : pct(cs->total_ns, span),
@@ -64,7 +70,9 @@ static void rank_section(const out *o, const gp_analysis *a, const gp_rank_resul
     char t1[32], t2[32], t3[32], n1[32], n2[32], name[100];
     int rows = opts->top_kernels > 0 ? opts->top_kernels : 15;
 
-    fprintf(o->f, "%sRank %d: %s%s\n", c(o, C_TITLE), r->rank, r->label, c(o, C_RESET));
+    fprintf(o->f, "%sRank %d: ", c(o, C_TITLE), r->rank);
+    gp_text_put(o->f, r->label);
+    fprintf(o->f, "%s\n", c(o, C_RESET));
     if (!r->n_devices) {
         fprintf(o->f, "  no GPU activity in this rank\n\n");
         return;
@@ -84,7 +92,8 @@ static void rank_section(const out *o, const gp_analysis *a, const gp_rank_resul
             tot += r->steps[s].end_ns - r->steps[s].start_ns;
         }
         fprintf(o->f, "  Steps: %zu x '%s', median %s, GPU busy %.1f %% of step time\n",
-                r->n_steps, gp_job_str(a->job, r->step_name), gp_fmt_ns(t1, sizeof t1, r->step_p50_ns),
+                r->n_steps, gp_text_fmt(name, sizeof name, gp_job_str(a->job, r->step_name)),
+                gp_fmt_ns(t1, sizeof t1, r->step_p50_ns),
                 pct(busy, tot));
     }
     if (r->launches.launches)
@@ -142,17 +151,23 @@ static void finding(const out *o, const gp_analysis *a, const gp_finding *f)
     static const int sev_colour[] = { C_INFO, C_WARN, C_CRIT };
     char t1[32], t2[32];
 
-    fprintf(o->f, "%s[%s]%s %s", c(o, sev_colour[f->severity]), gp_severity_name(f->severity),
-            c(o, C_RESET), f->title);
+    fprintf(o->f, "%s[%s]%s ", c(o, sev_colour[f->severity]), gp_severity_name(f->severity),
+            c(o, C_RESET));
+    gp_text_put(o->f, f->title);
     if (a->n_ranks > 1)
         fprintf(o->f, " (rank %d)", a->ranks[f->rank].rank);
-    fprintf(o->f, "\n    %sevidence:%s %s\n", c(o, C_DIM), c(o, C_RESET), f->evidence);
-    fprintf(o->f, "    %sfix:%s %s\n", c(o, C_DIM), c(o, C_RESET), f->fix);
+    fprintf(o->f, "\n    %sevidence:%s ", c(o, C_DIM), c(o, C_RESET));
+    gp_text_put(o->f, f->evidence);
+    fprintf(o->f, "\n    %sfix:%s ", c(o, C_DIM), c(o, C_RESET));
+    gp_text_put(o->f, f->fix);
+    fputs("\n", o->f);
     if (f->recoverable_ns > 0)
         fprintf(o->f, "    %swhat-if:%s %s -> %s (-%.1f %%)\n", c(o, C_DIM), c(o, C_RESET),
                 gp_fmt_ns(t1, sizeof t1, f->basis_ns), gp_fmt_ns(t2, sizeof t2, f->whatif_ns),
                 pct(f->recoverable_ns, f->basis_ns));
-    fprintf(o->f, "    %sid:%s %s\n", c(o, C_DIM), c(o, C_RESET), f->id);
+    fprintf(o->f, "    %sid:%s ", c(o, C_DIM), c(o, C_RESET));
+    gp_text_put(o->f, f->id);
+    fputs("\n", o->f);
 }
 
 void gp_render_text(FILE *f, const gp_analysis *a, const gp_render_opts *opts)

@@ -2,6 +2,8 @@
  * read back), its latency window and the release when serving ends. */
 #include "config.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,18 @@ static size_t cosched_events(gp_batch *b, int event, int64_t *value)
                 *value = c[i].value;
         }
     return k;
+}
+
+/* Writes n bytes at offset off of the region file, as a job would. */
+static void poke(const char *path, size_t off, const void *v, size_t n)
+{
+    FILE *f = fopen(path, "r+b");
+
+    if (f) {
+        fseek(f, (long)off, SEEK_SET);
+        fwrite(v, n, 1, f);
+        fclose(f);
+    }
 }
 
 int main(void)
@@ -92,6 +106,55 @@ int main(void)
     is_int(cosched_events(b, GP_COSCHED_WATCHDOG, NULL), 1, "serving ended: released once");
     ok(gp_cosched_read(gp_coord_path(c), &st, &err) == GP_OK && st.hp_in_flight == 0,
        "nothing in flight after the release");
+
+    /* A job writes values no gate writes (the region is not gpupack's to
+     * trust): every value read back is bounded (cosched.h). Unbounded,
+     * hp_ranges INT64_MAX plus the dirty flag overflows to INT64_MIN and
+     * be_hold_ns 2^63 reads as INT64_MIN where top formats it. */
+    {
+        const char *path = gp_coord_path(c);
+        int64_t big = INT64_MAX, one = 1, low = 1 * MS;
+        uint64_t hold = UINT64_C(1) << 63, count = 200;
+        int32_t pid = -5;
+        poke(path, offsetof(gp_region, hp_ranges), &big, sizeof big);
+        poke(path, offsetof(gp_region, hp_dirty), &one, sizeof one);
+        poke(path, offsetof(gp_region, be_hold_ns), &hold, sizeof hold);
+        poke(path, offsetof(gp_region, hp_pid), &pid, sizeof pid);
+        poke(path, offsetof(gp_region, budget_ns), &big, sizeof big);
+        ok(gp_cosched_read(path, &st, &err) == GP_OK, "a region with hostile values reads");
+        is_int(st.hp_in_flight, GP_COSCHED_VALUE_MAX + 1, "hp_ranges INT64_MAX: bounded, plus 1");
+        ok(st.be_hold_ns == (uint64_t)GP_COSCHED_VALUE_MAX, "be_hold_ns 2^63: bounded");
+        is_int(st.hp_pid, 0, "a negative pid reads as none");
+        is_int(st.budget_ns, GP_COSCHED_VALUE_MAX, "budget INT64_MAX: bounded");
+
+        /* 100 latencies of 1 ms, well under the 5 ms SLO: the policy adds a
+         * step to the budget it reads. From INT64_MAX unbounded that wraps
+         * negative and lands on the minimum; bounded, on the maximum. */
+        for (int i = 100; i < 200; i++)
+            poke(path, offsetof(gp_region, lat_ns) + (size_t)i * sizeof low, &low, sizeof low);
+        poke(path, offsetof(gp_region, lat_count), &count, sizeof count);
+        gp_batch_clear(b);
+        gp_coord_tick(c, 50 * MS, done, b);
+        ok(cosched_events(b, GP_COSCHED_BUDGET, &v) == 1, "one budget decision");
+        is_int(v, o.conf.max_budget_ns, "the budget rises to the maximum, not wrapped");
+
+        /* the latency count goes back (200 -> 3), then 100 latencies of 40 ms
+         * follow it: they are read (p99 over the 5 ms SLO halves the budget);
+         * unbounded, the count's difference wraps and nothing is read again */
+        int64_t slow = 40 * MS;
+        count = 3;
+        poke(path, offsetof(gp_region, lat_count), &count, sizeof count);
+        gp_batch_clear(b);
+        gp_coord_tick(c, 60 * MS, done, b);
+        for (int i = 3; i < 103; i++)
+            poke(path, offsetof(gp_region, lat_ns) + (size_t)i * sizeof slow, &slow, sizeof slow);
+        count = 103;
+        poke(path, offsetof(gp_region, lat_count), &count, sizeof count);
+        gp_coord_tick(c, 70 * MS, done, b);
+        ok(cosched_events(b, GP_COSCHED_BUDGET, &v) == 1,
+           "a count that went back: read on from it");
+        is_int(v, o.conf.max_budget_ns / 2, "40 ms latencies over the 5 ms SLO halve the budget");
+    }
 
     /* bad region files */
     f = fopen(tmpdir_path("junk.region"), "wb");

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -161,6 +162,23 @@ int main(void)
     for (size_t i = 1; i < s.n_budget; i++)
         sorted &= s.budget[i].ts_ns > s.budget[i - 1].ts_ns;
     ok(sorted, "points strictly in time order");
+
+    /* a trace's times are untrusted: sums and spans saturate, never wrap */
+    {
+        gp_cosched ex[5] = {
+            { INT64_MAX - 5, INT64_MAX, GP_COSCHED_GATE_HOLD, 0, 200 },
+            { 0, 10, GP_COSCHED_GATE_HOLD, 0, 200 },
+            { INT64_MIN + 1, 0, GP_COSCHED_BUDGET, 1000, 1 },
+            { 0, 0, GP_COSCHED_BUDGET, 2000, 1 },
+            { INT64_MAX - 100, 0, GP_COSCHED_BUDGET, 3000, 1 },
+        };
+        ok(gp_cosched_summarize(ex, 5, jobs, 3, &s) == 0, "extreme times: summarize");
+        is_int(s.last_ns, INT64_MAX, "start + duration past INT64_MAX: the end saturates");
+        is_int(s.hold_total_ns, INT64_MAX, "holds of INT64_MAX and 10 ns: the total saturates");
+        is_int(s.n_budget, 3, "changes at INT64_MIN + 1, 0 and INT64_MAX - 100: three points");
+        ok(s.n_budget == 3 && s.budget[1].value == 2000 && s.budget[2].value == 3000,
+           "in time order");
+    }
 
     ok(gp_cosched_summarize(NULL, 0, NULL, 0, &s) == 0 && !s.present, "no records: not present");
     tmpdir_remove();

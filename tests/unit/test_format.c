@@ -2,6 +2,7 @@
  * from the unit definitions (1 us = 1e3 ns, 1 KiB = 1024 B). */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "common/format.h"
@@ -22,6 +23,10 @@ int main(void)
     is_str(gp_fmt_ns(b, sizeof b, 123000000000LL), "2m 03s", "minutes");
     is_str(gp_fmt_ns(b, sizeof b, 3720000000000LL), "1h 02m", "hours");
     is_str(gp_fmt_ns(b, sizeof b, -2500), "-2.50 us", "negative");
+    /* the int64 extremes (a co-scheduler region's be_hold_ns of 2^63 reads
+     * as INT64_MIN): 2^63 ns = 9223372037 s rounded = 2562047 h 47 min */
+    is_str(gp_fmt_ns(b, sizeof b, INT64_MIN), "-2562047h 47m", "INT64_MIN");
+    is_str(gp_fmt_ns(b, sizeof b, INT64_MAX), "2562047h 47m", "INT64_MAX");
 
     is_str(gp_fmt_count(b, sizeof b, 0), "0", "count zero");
     is_str(gp_fmt_count(b, sizeof b, 999), "999", "no separator under 1000");
@@ -34,6 +39,9 @@ int main(void)
     is_str(gp_fmt_bytes(b, sizeof b, 1536), "1.50 KiB", "KiB");
     is_str(gp_fmt_bytes(b, sizeof b, 3407872), "3.25 MiB", "MiB");
     is_str(gp_fmt_bytes(b, sizeof b, 80LL << 30), "80.0 GiB", "GiB");
+    /* -2^63 B = -2^13 PiB; llabs(INT64_MIN) has no value */
+    is_str(gp_fmt_bytes(b, sizeof b, INT64_MIN), "-8192 PiB", "INT64_MIN bytes");
+    is_str(gp_fmt_bytes(b, sizeof b, -1023), "-1023 B", "-1023 bytes");
 
     /* Host names: printable ASCII ('!'..'~') kept, every other byte '?',
      * cut to cap - 1 bytes ending in "..." (docs/trace-format.md). */

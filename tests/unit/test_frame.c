@@ -29,6 +29,14 @@ int main(void)
         is_int(gp_varint_get(bad, 11, &v), -1, "eleven-byte varint is malformed");
     }
 
+    /* Asked before any byte was fed (the buffer is still NULL): no frame,
+     * and no pointer arithmetic on NULL (UBSan reports that). */
+    gp_frame_reader_init(&fr, 1000);
+    data = NULL;
+    is_int(gp_frame_reader_next(&fr, &data, &len, &err), 0, "no frame before the first feed");
+    ok(data == NULL, "and nothing returned");
+    gp_frame_reader_free(&fr);
+
     /* Three frames, fed one byte at a time: each comes out whole, in order. */
     gp_frame_append(&out, "hello", 5);
     gp_frame_append(&out, "", 0);

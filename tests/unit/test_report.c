@@ -145,11 +145,16 @@ static void test_escape(void)
         { gp_esc_html, "<a href='x'>&\"", "&lt;a href=&#39;x&#39;&gt;&amp;&quot;" },
         { gp_esc_html, "plain", "plain" },
         { gp_esc_md, "a|b`c*d_e", "a\\|b\\`c\\*d\\_e" },
-        { gp_esc_md, "<b>\nx", "&lt;b&gt; x" },
+        /* control characters in their shown form (common/text.h), whose
+         * backslash Markdown escapes: a cell stays one line */
+        { gp_esc_md, "<b>\nx", "&lt;b&gt;\\\\x0ax" },
+        { gp_esc_md, "\x1b[2J", "\\\\x1b\\[2J" },
         { gp_esc_csv, "a,b", "\"a,b\"" },
         { gp_esc_csv, "say \"hi\"", "\"say \"\"hi\"\"\"" },
         { gp_esc_csv, "=1+1", "\"'=1+1\"" },
-        { gp_esc_csv, "line\nbreak", "\"line\nbreak\"" },
+        { gp_esc_csv, "line\nbreak", "line\\x0abreak" },
+        { gp_esc_csv, "bel\a,\xff", "\"bel\\x07,\xef\xbf\xbd\"" },
+        { gp_esc_html, "t\x1b]0;x\x07\xc2\x9b", "t\\x1b]0;x\\x07\\u009b" },
         { gp_esc_csv, "plain", "plain" },
     };
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {

@@ -15,6 +15,7 @@
 #include "tests/tap.h"
 
 #define ELL "\xe2\x80\xa6"
+#define FFFD "\xef\xbf\xbd"
 
 static const struct {
     const char *mangled, *want;
@@ -83,6 +84,58 @@ static const struct {
       "ncclResult_t ncclCallocDebug<unsigned char [4][12]>(unsigned char (**) [4][12], unsigned long, char const*, int)" },
     { "_ZGVZN5nvtx32v16domain3getI11nccl_domainLi0EEERKS1_vE1d",
       "guard variable for nvtx3::v1::domain::get<nccl_domain, 0>()::d" },
+    /* nested declarators, inside out as C writes them, and numeric clone
+     * suffixes: the expected strings are GNU c++filt's (binutils) */
+    { "_Z1fPFPFivEvE",
+      "f(int (*(*)())())" },
+    { "_Z1fPFPFPFivEvEvE",
+      "f(int (*(*(*)())())())" },
+    { "_Z1fPFPFivEiE",
+      "f(int (*(*)(int))())" },
+    { "_Z1fPFPA3_ivE",
+      "f(int (*(*)()) [3])" },
+    { "_Z1fPFRA3_ivE",
+      "f(int (& (*)()) [3])" },
+    { "_Z1fPFRKPFivEvE",
+      "f(int (* const& (*)())())" },
+    { "_Z1fPFPM1AFivEvE",
+      "f(int (A::**(*)())())" },
+    { "_Z1fPM1AFivE",
+      "f(int (A::**)())" },
+    { "_Z1fA2_PFivE",
+      "f(int (* [2])())" },
+    { "_Z1fRKPFivE",
+      "f(int (* const&)())" },
+    { "_Z1fPPFivE",
+      "f(int (**)())" },
+    { "_Z1fPFivERA2_i",
+      "f(int (*)(), int (&) [2])" },
+    { "_Z1fPA2_A3_i",
+      "f(int (*) [2][3])" },
+    { "_Z1fPFPKivE",
+      "f(int const* (*)())" },
+    { "_Z1fIPFPFivEvEEvv",
+      "void f<int (*(*)())()>()" },
+    { "_Z1fPFvvRE",
+      "f(void (*)() &)" },
+    { "_Z1fi.114",
+      "f(int) [clone .114]" },
+    { "_Z1fi.cold.1",
+      "f(int) [clone .cold.1]" },
+    { "_Z1fIFPivEEvv",
+      "void f<int* ()>()" },
+    { "_Z1fIFRivEEvv",
+      "void f<int& ()>()" },
+    { "_Z1fIPFPivEEvv",
+      "void f<int* (*)()>()" },
+    { "_Z1fIFPFivEvEEvv",
+      "void f<int (*())()>()" },
+    { "_Z1fIFvvEEvv",
+      "void f<void ()>()" },
+    { "_Z1fIPFPKFivEvEEvv",
+      "void f<int (*(*)())() const>()" },
+    { "_Z1fPFPFivEvE.114",
+      "f(int (*(*)())()) [clone .114]" },
 };
 
 static const struct {
@@ -247,9 +300,12 @@ int main(void)
     }
     gp_kernel_short_name("k_\xce\xb1\xce\xb2\xce\xb3_\xe5\x90\x8d", 6, out, sizeof out);
     is_str(out, "k_\xce\xb1\xce\xb2\xce\xb3" ELL, "cut after the 5th character");
-    /* invalid UTF-8 and control characters become '?' */
+    /* shown form (common/text.h): U+FFFD for each byte that starts no valid
+     * character (0xff, 0xfe; 0xc3 before '('; a cut 3-byte form; a
+     * surrogate, 3 bytes), control characters as \xHH */
     gp_kernel_short_name("bad\xff\xfe_\xc3\x28_\xe2\x82_\xed\xa0\x80_\x01\x1b[31m\x7f", 0, out, sizeof out);
-    is_str(out, "bad??_?(_??_???_??[31m?", "invalid bytes and controls replaced");
+    is_str(out, "bad" FFFD FFFD "_" FFFD "(_" FFFD FFFD "_" FFFD FFFD FFFD "_\\x01\\x1b[31m\\x7f",
+           "invalid bytes and controls in their shown form");
 
     /* garbage: random bytes and random mangled-looking text, bounded and clean */
     tap_seed(42);

@@ -41,7 +41,9 @@ static void test_fmt(void)
     is_str(tui_fit(b, sizeof b, 4, "abcdef"), "abc~", "fit cuts with ~");
     is_str(tui_fit(b, sizeof b, 6, "abcdef"), "abcdef", "fit keeps what fits");
     strcpy(b, "a\xe2\x80\xa6" "b\xc3\xa9");
-    is_str(tui_ascii(b), "a~b??", "ellipsis to ~, other UTF-8 to ?");
+    is_str(tui_ascii(b), "a~b?", "ellipsis to ~, another character (2 bytes) to one ?");
+    strcpy(b, "\x1b\xff\xc2\x9b");
+    is_str(tui_ascii(b), "\x1b?\xc2\x9b", "controls kept for tui_put, an invalid byte to ?");
     is_str(tui_pct(b, sizeof b, 52.4), "52%", "percent");
     is_str(tui_pct(b, sizeof b, -1), "-", "unknown percent");
     is_str(tui_rate(b, sizeof b, 850), "850/s", "rate");
@@ -58,7 +60,11 @@ static void test_grid(void)
     is_int(tui_put(&g, 8, 0, 10, TUI_NORMAL, "abcd"), 2, "put clips at the right edge");
     is_str(tui_grid_row(&g, 0, row, sizeof row), "        ab", "clipped text");
     tui_put(&g, -2, 1, 10, TUI_NORMAL, "xy\x01z");
-    is_str(tui_grid_row(&g, 1, row, sizeof row), "?z        ", "left clip; control chars as ?");
+    is_str(tui_grid_row(&g, 1, row, sizeof row), "\\x01z     ",
+           "left clip; a control character in its shown form (common/text.h), 4 cells");
+    is_int(tui_put(&g, 0, 2, 10, TUI_NORMAL, "\x1b[2J\xc2\x9b"), 10,
+           "ESC and C1 CSI shown: 4 + 3 + 3 of 6 cells, cut at 10");
+    is_str(tui_grid_row(&g, 2, row, sizeof row), "\\x1b[2J\\u0", "no raw ESC in a cell");
     tui_put(&g, 0, 5, 10, TUI_NORMAL, "nothing"); /* off the grid: no write */
     tui_box(&g, (tui_rect){ 0, 0, 10, 3 }, "T");
     is_str(tui_grid_row(&g, 0, row, sizeof row), "+- T ----+", "box top with title");
