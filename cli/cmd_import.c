@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "load.h"
 #include "analyzer/formats/load.h"
 #include "analyzer/formats/save.h"
 #include "recorder/spool.h"
@@ -82,6 +83,7 @@ static int import_other(const char *in, const char *out, int force)
         gp_job_free(job);
         return gp_status_exit_code(err.code);
     }
+    cli_note_bad_times("import", in, job, 0);
     w = gp_writer_create(out, force ? GP_WRITER_OVERWRITE : 0, &err);
     if (!w) {
         fprintf(stderr, "gpupack import: %s\n", err.msg);

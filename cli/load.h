@@ -11,4 +11,9 @@
  * code, and returns NULL. */
 gp_analysis *cli_load_analysis(const char *cmd, char *const *files, int n, gp_job **job, int *rc);
 
+/* Says on stderr, in one line, how many records the loader of `file` left
+ * out for impossible times (the ranks from index `first` on are the
+ * file's); nothing when none. */
+void cli_note_bad_times(const char *cmd, const char *file, const gp_job *job, size_t first);
+
 #endif

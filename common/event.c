@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "common/checked.h"
 #include "event.h"
 
 static const char *const kind_names[GP_KIND_COUNT] = {
@@ -81,9 +82,9 @@ int gp_record_time(const gp_record *r, int64_t *start_ns, int64_t *end_ns)
     case GP_KIND_SYNC: s = r->u.sync.start_ns; e = r->u.sync.end_ns; break;
     case GP_KIND_API: s = r->u.api.start_ns; e = r->u.api.end_ns; break;
     case GP_KIND_NVTX: s = r->u.nvtx.start_ns; e = r->u.nvtx.end_ns; break;
-    case GP_KIND_METRIC: s = r->u.metric.ts_ns; e = s + r->u.metric.dur_ns; break;
+    case GP_KIND_METRIC: s = r->u.metric.ts_ns; e = gp_sat_add(s, r->u.metric.dur_ns); break;
     case GP_KIND_DROPPED: s = e = r->u.dropped.ts_ns; break;
-    case GP_KIND_COSCHED: s = r->u.cosched.ts_ns; e = s + r->u.cosched.dur_ns; break;
+    case GP_KIND_COSCHED: s = r->u.cosched.ts_ns; e = gp_sat_add(s, r->u.cosched.dur_ns); break;
     case GP_KIND_OVERHEAD: s = r->u.overhead.start_ns; e = r->u.overhead.end_ns; break;
     default: return 0;
     }

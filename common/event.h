@@ -282,7 +282,8 @@ typedef struct gp_record {
 void gp_record_init(gp_record *r, gp_kind kind);
 
 /* Start/end of a record in ns for kinds that have a time; instants return
- * start == end. Returns 0 for kinds with no time (device, context, stream,
+ * start == end; a sample's end, ts + dur, saturates at the int64 range.
+ * Returns 0 for kinds with no time (device, context, stream,
  * extcorr), 1 otherwise. */
 int gp_record_time(const gp_record *r, int64_t *start_ns, int64_t *end_ns);
 

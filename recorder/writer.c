@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checked.h"
 #include "common/clock.h"
 #include "common/fields.h"
 #include "common/wire.h"
@@ -437,19 +438,9 @@ static void init_layouts(void)
     }
 }
 
-/* Start and end of a record held as its kind's struct (times lead every
- * struct that has them: start/ts first). */
-static int item_time(gp_kind kind, const unsigned char *base, int64_t *s, int64_t *e)
-{
-    gp_record r;
-
-    r.kind = kind;
-    memcpy(&r.u, base, gp_kind_size(kind));
-    return gp_record_time(&r, s, e);
-}
-
 /* Checks and fixes one record from a socket, in place. Returns 0 if it may
- * be written. */
+ * be written: its times an interval of common/checked.h's range (a sample's
+ * ts + dur, a loss's ts, a process's start and, when known, its end). */
 static int validate(const conn_state *c, gp_kind kind, unsigned char *base)
 {
     const kind_layout *l = &layouts[kind];
@@ -469,17 +460,22 @@ static int validate(const conn_state *c, gp_kind kind, unsigned char *base)
     case GP_KIND_API: case GP_KIND_NVTX: case GP_KIND_OVERHEAD:
         s = ((const int64_t *)base)[0];
         e = ((const int64_t *)base)[1];
-        break;
-    case GP_KIND_METRIC: case GP_KIND_DROPPED: case GP_KIND_COSCHED:
-        if (!item_time(kind, base, &s, &e))
-            return 0;
-        break;
+        return gp_interval_ok(s, e) ? 0 : -1;
+    case GP_KIND_METRIC:
+        return gp_span_ok(((const gp_metric *)base)->ts_ns, ((const gp_metric *)base)->dur_ns,
+                          NULL) ? 0 : -1;
+    case GP_KIND_COSCHED:
+        return gp_span_ok(((const gp_cosched *)base)->ts_ns, ((const gp_cosched *)base)->dur_ns,
+                          NULL) ? 0 : -1;
+    case GP_KIND_DROPPED:
+        return gp_time_ok(((const gp_dropped *)base)->ts_ns) ? 0 : -1;
+    case GP_KIND_PROCESS:
+        s = ((const gp_process *)base)->start_ns;
+        e = ((const gp_process *)base)->end_ns;
+        return gp_time_ok(s) && (e == 0 || gp_interval_ok(s, e)) ? 0 : -1;
     default:
         return 0;
     }
-    if (e < s || s < 0)
-        return -1;
-    return 0;
 }
 
 static void on_batch(gp_recw *q, const event *ev)

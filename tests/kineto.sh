@@ -255,8 +255,37 @@ bad array.json "no traceEvents"
 printf '{"traceEvents": [\n  {"ph": "X",, "cat": "kernel"}\n]}\n' | gzip >"$T/badjson.json.gz"
 bad badjson.json.gz "invalid JSON: unexpected ',', expected a string key at line 2, column 14 (byte 31)"
 
+# ---- impossible times: left out of the model and the HTA events, counted ---
+# A kernel ending before it starts (negative dur) is one.
 printf '{"traceEvents": [{"ph": "X", "cat": "cpu_op", "name": "a", "ts": 1, "dur": 1},\n {"ph": "X", "cat": "kernel", "name": "k1", "ts": 5, "dur": -5}]}' >"$T/negdur.json"
-bad negdur.json 'traceEvents[1] (kernel "k1") has a negative dur (-5)'
+run dump "$T/negdur.json"
+is "$rc" 0 "negdur.json: loads"
+parse GOT "$out"
+for kv in kernels=0 cpu_ops=1 hta_events=1 bad_times=1; do
+    is "${GOT[${kv%%=*}]}" "${kv#*=}" "negdur.json: ${kv%%=*}"
+done
+# Times outside [0, 2^62) ns (2^62 ns = 4611686018427387.904 us): a ts of
+# INT64_MIN ns, one of 9.2e18 ns, an end of exactly 2^62, a ts of 1e300, a
+# call whose ts + dur leaves int64, an operator before 0. Kept: a kernel
+# ending at 2^62 - 1 ns and an ordinary one.
+cat >"$T/extreme.json" <<'EOF'
+{"traceEvents": [
+ {"ph": "X", "cat": "kernel", "name": "min", "ts": -9223372036854775.808, "dur": 1, "args": {"stream": 7}},
+ {"ph": "X", "cat": "kernel", "name": "big", "ts": 9223372036854775, "dur": 0, "args": {"stream": 7}},
+ {"ph": "X", "cat": "kernel", "name": "at_limit", "ts": 4611686018427387.903, "dur": 0.001, "args": {"stream": 7}},
+ {"ph": "X", "cat": "kernel", "name": "e300", "ts": 1e300, "dur": 1, "args": {"stream": 7}},
+ {"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 1, "tid": 1, "ts": 1, "dur": 9223372036854775},
+ {"ph": "X", "cat": "cpu_op", "name": "before", "pid": 1, "tid": 1, "ts": -5, "dur": 10},
+ {"ph": "X", "cat": "kernel", "name": "last", "ts": 4611686018427387.902, "dur": 0.001, "args": {"stream": 7}},
+ {"ph": "X", "cat": "kernel", "name": "ok", "ts": 10, "dur": 5, "args": {"stream": 7}}
+]}
+EOF
+run dump "$T/extreme.json"
+is "$rc" 0 "extreme.json: loads"
+parse GOT "$out"
+for kv in kernels=2 runtime_calls=0 cpu_ops=0 hta_events=2 bad_times=6 kernel_dur_ns=5001; do
+    is "${GOT[${kv%%=*}]}" "${kv#*=}" "extreme.json: ${kv%%=*}"
+done
 
 printf '{"traceEvents": [{"ph": "X", "cat": "gpu_memcpy", "name": "Memcpy HtoD", "dur": 5}]}' >"$T/nots.json"
 bad nots.json 'traceEvents[0] (memcpy "Memcpy HtoD") has no ts'

@@ -68,7 +68,7 @@ like "$err" "over the 16777216-byte limit" "an oversized frame closes that conne
 like "$err" "5 values out of bounds" "the summary counts its hostile host name and anchors"
 run gpupack info evil.gpupack
 like "$out" "kernel 3" "the 3 valid kernels are kept"
-like "$out" "rejected 5" "the 5 bad records are counted as rejected"
+like "$out" "rejected 10" "the 10 bad records (5 with impossible times) are counted as rejected"
 like "$out" "rejected    5 values out of bounds" "and the 5 values out of bounds"
 is "$(printf '%s' "$out" | LC_ALL=C tr -d '\n' | LC_ALL=C tr -d '\041-\176 ' | wc -c)" 0 \
    "info prints no control characters or non-ASCII bytes of the hostile host name"

@@ -45,6 +45,7 @@ gp_analysis *gp_analyze(const gp_job *job, const gp_analyze_opts *opts)
         rr->dropped_records = r->dropped_records;
         rr->kernels_no_ts = r->kernels_no_ts;
         rr->taken_ns = r->taken_ns;
+        rr->bad_times = r->bad_times;
         if (gp_hta_breakdown(job, r, opts, steps, &rr->hta) < 0 ||
             gp_gaps_analyze(job, r, rr) < 0 || gp_kernels_analyze(job, r, rr) < 0 ||
             gp_steps_analyze(job, r, rr) < 0)

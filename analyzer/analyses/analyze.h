@@ -9,6 +9,10 @@
  * launches.c, steps.c, kernels.c) and fills its part of the result; the
  * renderers (analyzer/render/) only read it. Definitions:
  * docs/analyze-json.md (what each result means) and docs/architecture.md.
+ *
+ * The analyses rely on the model's time range (model.h, common/checked.h):
+ * a difference of two times fits in int64; sums over records and products
+ * saturate (gp_sat_add, gp_sat_mul) instead of wrapping.
  */
 #ifndef GP_ANALYZE_H
 #define GP_ANALYZE_H
@@ -138,6 +142,7 @@ typedef struct gp_rank_result {
     uint64_t dropped_records;
     uint64_t kernels_no_ts;        /* of those, kernels CUPTI gave no timestamps */
     int64_t taken_ns;              /* a hole from then: CUPTI's records went elsewhere */
+    uint64_t bad_times;            /* records left out for impossible times (gp_rank.bad_times) */
 } gp_rank_result;
 
 /* ---- findings ---- */

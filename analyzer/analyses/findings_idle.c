@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/checked.h"
 #include "common/format.h"
 #include "common/text.h"
 #include "analyzer/analyses/findings.h"
@@ -102,8 +103,8 @@ int gp_findings_idle(gp_analysis *a, int ri)
             gp_finding *f;
 
             if (c == GP_CAUSE_STARTUP || c == GP_CAUSE_TEARDOWN)
-                base = span + d->causes[GP_CAUSE_STARTUP].total_ns +
-                       d->causes[GP_CAUSE_TEARDOWN].total_ns;
+                base = gp_sat_add(gp_sat_add(span, d->causes[GP_CAUSE_STARTUP].total_ns),
+                                  d->causes[GP_CAUSE_TEARDOWN].total_ns);
             if (!cs->count || cs->total_ns < MIN_NS ||
                 (double)cs->total_ns < MIN_SHARE * (double)base)
                 continue;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checked.h"
 #include "common/format.h"
 #include "analyzer/analyses/findings.h"
 
@@ -53,14 +54,14 @@ static int blocking_copies(gp_analysis *a, int ri, const gp_rank *r)
         pageable = o->src_kind == GP_MEM_PAGEABLE || o->dst_kind == GP_MEM_PAGEABLE;
         if (o->async && pageable) {
             pg_n++;
-            pg_bytes += o->bytes;
-            pg_host += c->end_ns - c->start_ns;
+            pg_bytes = gp_sat_add(pg_bytes, o->bytes);
+            pg_host = gp_sat_add(pg_host, c->end_ns - c->start_ns);
             if (pg_nex < GP_TOP_EXAMPLES)
                 pg_ex[pg_nex++] = (gp_gap){ c->start_ns, c->end_ns, 0, o->name };
         } else if (!o->async) {
             sy_n++;
-            sy_bytes += o->bytes;
-            sy_host += c->end_ns - c->start_ns;
+            sy_bytes = gp_sat_add(sy_bytes, o->bytes);
+            sy_host = gp_sat_add(sy_host, c->end_ns - c->start_ns);
             if (sy_nex < GP_TOP_EXAMPLES)
                 sy_ex[sy_nex++] = (gp_gap){ c->start_ns, c->end_ns, 0, o->name };
         }
@@ -114,13 +115,13 @@ static int sync_storm(gp_analysis *a, int ri, const gp_rank *r)
     for (size_t i = 0; i < r->n_calls; i++)
         if (r->calls[i].role == GP_CALL_ROLE_SYNC) {
             n++;
-            host += r->calls[i].end_ns - r->calls[i].start_ns;
+            host = gp_sat_add(host, r->calls[i].end_ns - r->calls[i].start_ns);
         }
     rate = rr->span_ns > 0 ? (double)n / ((double)rr->span_ns / 1e9) : 0;
     if (n < STORM_MIN_SYNCS || rate < STORM_MIN_RATE)
         return 0;
     for (size_t k = 0; k < rr->n_devices; k++)
-        idle += rr->devices[k].causes[GP_CAUSE_HOST_SYNC].total_ns;
+        idle = gp_sat_add(idle, rr->devices[k].causes[GP_CAUSE_HOST_SYNC].total_ns);
     f = new_finding(a, ri, "stall.sync_storm");
     if (!f)
         return -1;
@@ -170,12 +171,12 @@ static int no_overlap(gp_analysis *a, int ri, const gp_rank *r)
             s = k->start_ns > c->start_ns ? k->start_ns : c->start_ns;
             e = k->end_ns < c->end_ns ? k->end_ns : c->end_ns;
             if (e > s)
-                ov += e - s;
+                ov = gp_sat_add(ov, e - s);
         }
-        total += c->end_ns - c->start_ns;
+        total = gp_sat_add(total, c->end_ns - c->start_ns);
         if ((double)ov < NO_OVERLAP_MAX * (double)(c->end_ns - c->start_ns)) {
             n++;
-            alone += c->end_ns - c->start_ns - ov;
+            alone = gp_sat_add(alone, c->end_ns - c->start_ns - ov);
             if (nex < GP_TOP_EXAMPLES)
                 ex[nex++] = (gp_gap){ c->start_ns, c->end_ns, 0, c->name };
         }
@@ -226,14 +227,14 @@ static int tiny_kernels(gp_analysis *a, int ri, const gp_rank *r)
                     run_s = o->start_ns;
                 run++;
                 run_e = o->end_ns;
-                run_busy += o->end_ns - o->start_ns;
+                run_busy = gp_sat_add(run_busy, o->end_ns - o->start_ns);
                 continue;
             }
-            if (run >= TINY_RUN_MIN && run_busy * 2 < run_e - run_s) {
+            if (run >= TINY_RUN_MIN && gp_sat_mul(run_busy, 2) < run_e - run_s) {
                 runs++;
                 kernels += (int64_t)run;
-                idle += run_e - run_s - run_busy;
-                span += run_e - run_s;
+                idle = gp_sat_add(idle, run_e - run_s - run_busy);
+                span = gp_sat_add(span, run_e - run_s);
                 if (nex < GP_TOP_EXAMPLES)
                     ex[nex++] = (gp_gap){ run_s, run_e, 0, 0 };
             }
@@ -282,7 +283,7 @@ static int small_grid(gp_analysis *a, int ri, const gp_rank *r)
         int64_t dur = o->end_ns - o->start_ns;
         if (o->kind != GP_OP_KERNEL)
             continue;
-        kernel_total += dur;
+        kernel_total = gp_sat_add(kernel_total, dur);
         /* Communication kernels use few blocks by design (they move data,
          * bounded by links), copy kernels likewise. */
         if (o->kclass == GP_KC_COMM || o->kclass == GP_KC_COPY)
@@ -292,12 +293,12 @@ static int small_grid(gp_analysis *a, int ri, const gp_rank *r)
             dur < SMALL_GRID_MIN_NS)
             continue;
         n++;
-        t += dur;
+        t = gp_sat_add(t, dur);
         sms = d->sm_count;
         if (o->blocks < min_blocks)
             min_blocks = o->blocks;
         /* with the work spread over every SM it could take blocks/SMs of the time */
-        won += dur - dur * (int64_t)o->blocks / d->sm_count;
+        won = gp_sat_add(won, dur - gp_mul_frac(dur, o->blocks, d->sm_count));
         if (nex < GP_TOP_EXAMPLES)
             ex[nex++] = (gp_gap){ o->start_ns, o->end_ns, 0, o->name };
     }
@@ -339,10 +340,11 @@ static int starvation(gp_analysis *a, int ri, const gp_rank *r)
         starved += o->start_ns - r->calls[o->launch].end_ns < STARVED_START_NS;
     }
     for (size_t k = 0; k < rr->n_devices; k++) {
-        idle += rr->devices[k].idle_ns;
-        hostbound += rr->devices[k].causes[GP_CAUSE_LAUNCH_BOUND].total_ns +
-                     rr->devices[k].causes[GP_CAUSE_HOST_WORK].total_ns +
-                     rr->devices[k].causes[GP_CAUSE_HOST_SYNC].total_ns;
+        const gp_cause_stats *cs = rr->devices[k].causes;
+        idle = gp_sat_add(idle, rr->devices[k].idle_ns);
+        hostbound = gp_sat_add(hostbound, cs[GP_CAUSE_LAUNCH_BOUND].total_ns);
+        hostbound = gp_sat_add(hostbound, cs[GP_CAUSE_HOST_WORK].total_ns);
+        hostbound = gp_sat_add(hostbound, cs[GP_CAUSE_HOST_SYNC].total_ns);
     }
     if (joined < 100 || (double)starved < 0.8 * (double)joined ||
         (double)idle < 0.2 * (double)basis(rr))

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "analyzer/analyses/analyze.h"
+#include "common/checked.h"
 
 #define TINY_WINDOW_NS 10000      /* a host this close to the gap was just launching */
 #define SYNC_SLACK_NS 2000        /* a wait returns a little after the GPU finishes */
@@ -111,7 +112,7 @@ static int blocked_on_copy(const ctx *c, uint32_t call)
 static int host_cause(const ctx *c, uint32_t tid, int64_t a, int64_t ls, gp_strid *label)
 {
     const gp_rank *r = c->r;
-    int64_t in_calls = 0, w = ls - a;
+    int64_t in_calls = 0, w = ls - a, reach;
     size_t i = first_end_at(c->calls_by_end, r->n_calls, a - SYNC_SLACK_NS);
     int best_role = 0;
     gp_strid best_name = 0;
@@ -136,7 +137,7 @@ static int host_cause(const ctx *c, uint32_t tid, int64_t a, int64_t ls, gp_stri
         {
             int64_t s = k->start_ns > a ? k->start_ns : a, e = k->end_ns;
             if (e > s)
-                in_calls += e - s;
+                in_calls = gp_sat_add(in_calls, e - s);
         }
     }
     if (best_role) {
@@ -149,7 +150,8 @@ static int host_cause(const ctx *c, uint32_t tid, int64_t a, int64_t ls, gp_stri
     }
     /* Host work: name it by the range covering most of the window, on this
      * thread first; ranges far longer than the window (a whole step) do not
-     * name it. */
+     * name it. reach: 10 windows, saturating (w may be most of 2^62). */
+    reach = gp_sat_mul(10, w + 1);
     {
         int64_t best = 0, best_len = 0;
         gp_strid name = 0;
@@ -160,9 +162,9 @@ static int host_cause(const ctx *c, uint32_t tid, int64_t a, int64_t ls, gp_stri
                 int64_t s, e, ov, len = g->end_ns - g->start_ns;
                 /* in end order: a range ending past ls + 10w that still
                  * overlaps the window is longer than 10w, so none is left */
-                if (g->end_ns > ls + 10 * (w + 1))
+                if (g->end_ns > gp_sat_add(ls, reach))
                     break;
-                if (g->start_ns > ls || (pass == 0 && g->tid != tid) || len > 10 * (w + 1))
+                if (g->start_ns > ls || (pass == 0 && g->tid != tid) || len > reach)
                     continue;
                 s = g->start_ns > a ? g->start_ns : a;
                 e = g->end_ns < ls ? g->end_ns : ls;
@@ -185,7 +187,7 @@ static void note(gp_device_result *d, const gp_gap *g)
     int64_t len = g->end_ns - g->start_ns;
     int at;
 
-    cs->total_ns += len;
+    cs->total_ns = gp_sat_add(cs->total_ns, len);
     cs->count++;
     for (at = cs->n_top; at > 0 && cs->top[at - 1].end_ns - cs->top[at - 1].start_ns < len; at--)
         ;
@@ -210,19 +212,24 @@ static void add_gap(gp_device_result *d, const gp_gap *g)
         top *= 10;
     }
     d->gap_count[b]++;
-    d->gap_ns[b] += len;
+    d->gap_ns[b] = gp_sat_add(d->gap_ns[b], len);
     d->n_gaps++;
 }
 
-/* Spreads a gap's time over the idle bins it crosses. O(bins crossed). */
+/* Spreads a gap's time over the idle bins it crosses. O(bins crossed).
+ * Only its part after first_ns counts: a gap starts before the device's
+ * first op only when an op ended before it started, which the loaders
+ * leave out, but the bin index stays in bounds whatever the model holds. */
 static void bin_gap(gp_device_result *d, const gp_gap *g)
 {
-    int64_t s = g->start_ns - d->first_ns, e = g->end_ns - d->first_ns;
+    int64_t s = gp_sat_sub(g->start_ns, d->first_ns), e = gp_sat_sub(g->end_ns, d->first_ns);
 
+    if (s < 0)
+        s = 0;
     if (d->idle_bin_ns <= 0 || e <= s)
         return;
     for (int64_t b = s / d->idle_bin_ns; b < d->n_idle_bins && s < e; b++) {
-        int64_t edge = (b + 1) * d->idle_bin_ns, to = e < edge ? e : edge;
+        int64_t edge = gp_sat_mul(b + 1, d->idle_bin_ns), to = e < edge ? e : edge;
         d->idle_bins[b][g->cause] += to - s;
         s = to;
     }
@@ -232,22 +239,24 @@ static void bin_gap(gp_device_result *d, const gp_gap *g)
  * for the last end (ops are sorted by start, not end). */
 static void size_bins(const gp_rank *r, gp_device_result *d)
 {
-    int64_t first = -1, last = -1, span;
+    int64_t first = 0, last = 0, span;
+    int any = 0;
 
     for (size_t i = 0; i < r->n_ops; i++) {
         const gp_op *o = &r->ops[i];
         if (o->device != d->device)
             continue;
-        if (first < 0)
-            first = o->start_ns;
+        if (!any)
+            first = last = o->start_ns;
+        any = 1;
         if (o->end_ns > last)
             last = o->end_ns;
     }
-    span = last - first;
-    if (first < 0 || span <= 0)
+    span = gp_sat_sub(last, first);
+    if (!any || span <= 0)
         return;
-    d->idle_bin_ns = (span + GP_IDLE_BINS - 1) / GP_IDLE_BINS;
-    d->n_idle_bins = (int)((span + d->idle_bin_ns - 1) / d->idle_bin_ns);
+    d->idle_bin_ns = span / GP_IDLE_BINS + (span % GP_IDLE_BINS != 0); /* rounded up */
+    d->n_idle_bins = (int)(span / d->idle_bin_ns + (span % d->idle_bin_ns != 0));
 }
 
 static int device_gaps(const ctx *c, const gp_job *job, gp_device_result *d)
@@ -274,7 +283,7 @@ static int device_gaps(const ctx *c, const gp_job *job, gp_device_result *d)
         /* per-kind unions */
         if (o->start_ns > *ue) {
             if (*ue > *us)
-                *tot += *ue - *us;
+                *tot = gp_sat_add(*tot, *ue - *us);
             *us = o->start_ns;
             *ue = o->end_ns;
         } else if (o->end_ns > *ue) {
@@ -288,7 +297,7 @@ static int device_gaps(const ctx *c, const gp_job *job, gp_device_result *d)
         }
         if (o->start_ns > cur_e) {
             gp_gap g = { cur_e, o->start_ns, GP_CAUSE_UNKNOWN, 0 };
-            d->busy_ns += cur_e - cur_s;
+            d->busy_ns = gp_sat_add(d->busy_ns, cur_e - cur_s);
             if (o->launch >= 0) {
                 const gp_call *l = &r->calls[o->launch];
                 if (l->end_ns <= cur_e)
@@ -298,7 +307,7 @@ static int device_gaps(const ctx *c, const gp_job *job, gp_device_result *d)
                 else
                     g.cause = (uint8_t)host_cause(c, l->tid, cur_e, l->start_ns, &g.label);
             }
-            d->idle_ns += g.end_ns - g.start_ns;
+            d->idle_ns = gp_sat_add(d->idle_ns, g.end_ns - g.start_ns);
             add_gap(d, &g);
             bin_gap(d, &g);
             cur_s = o->start_ns;
@@ -309,12 +318,12 @@ static int device_gaps(const ctx *c, const gp_job *job, gp_device_result *d)
     }
     if (!any)
         return 0;
-    d->busy_ns += cur_e - cur_s;
+    d->busy_ns = gp_sat_add(d->busy_ns, cur_e - cur_s);
     d->last_ns = cur_e;
     if (kern_e > kern_s)
-        d->kernel_ns += kern_e - kern_s;
+        d->kernel_ns = gp_sat_add(d->kernel_ns, kern_e - kern_s);
     if (copy_e > copy_s)
-        d->copy_ns += copy_e - copy_s;
+        d->copy_ns = gp_sat_add(d->copy_ns, copy_e - copy_s);
     /* The process's life around its GPU work. */
     if (r->job_start_ns > 0 && r->job_start_ns < d->first_ns) {
         gp_gap g = { r->job_start_ns, d->first_ns, GP_CAUSE_STARTUP, 0 };
@@ -347,7 +356,7 @@ int gp_gaps_analyze(const gp_job *job, const gp_rank *r, gp_rank_result *out)
         if (r->ops[i].end_ns > last)
             last = r->ops[i].end_ns;
     }
-    out->span_ns = r->n_ops ? last - first : 0;
+    out->span_ns = r->n_ops ? gp_sat_sub(last, first) : 0;
     out->devices = calloc(nd ? nd : 1, sizeof *out->devices);
     c.calls_by_end = malloc((r->n_calls + 1) * sizeof *c.calls_by_end);
     c.copy_op = malloc((r->n_calls + 1) * sizeof *c.copy_op);

@@ -23,6 +23,7 @@
 
 #include "analyzer/analyses/analyze.h"
 #include "analyzer/model/classify.h"
+#include "common/checked.h"
 
 typedef struct ev {
     double ts, end;           /* microseconds, after HTA's rounding when it applies */
@@ -179,9 +180,11 @@ typedef struct dstream {
     gp_hta_stream out;
 } dstream;
 
+/* ns - base in us; saturating, so a base of INT64_MAX (nothing seen)
+ * cannot overflow. */
 static double us(int64_t ns, int64_t base)
 {
-    return (double)(ns - base) / 1e3;
+    return (double)gp_sat_sub(ns, base) / 1e3;
 }
 
 static int sync_gpu_side(const gp_syncrec *y)

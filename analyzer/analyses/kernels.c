@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analyzer/analyses/analyze.h"
+#include "common/checked.h"
 
 static int cmp_total_k(const void *a, const void *b)
 {
@@ -66,7 +67,7 @@ int gp_kernels_analyze(const gp_job *job, const gp_rank *r, gp_rank_result *out)
         }
         k = &out->kernels[slot[key]];
         k->count++;
-        k->total_ns += dur;
+        k->total_ns = gp_sat_add(k->total_ns, dur);
         if (dur < k->min_ns)
             k->min_ns = dur;
         if (dur > k->max_ns)
@@ -97,7 +98,7 @@ int gp_kernels_analyze(const gp_job *job, const gp_rank *r, gp_rank_result *out)
             out->n_precisions++;
         }
         out->precisions[j].count += k->count;
-        out->precisions[j].total_ns += k->total_ns;
+        out->precisions[j].total_ns = gp_sat_add(out->precisions[j].total_ns, k->total_ns);
     }
     qsort(out->precisions, out->n_precisions, sizeof *out->precisions, cmp_total_p);
     return 0;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "analyzer/analyses/analyze.h"
+#include "common/checked.h"
 
 /* Puts the k-th smallest of v[lo..hi] at v[k], none larger before it and
  * none smaller after (quickselect, Hoare partition around the median of
@@ -63,7 +64,8 @@ void gp_launches_analyze(const gp_job *job, const gp_rank *r, gp_rank_result *ou
     (void)job;
     for (size_t i = 0; i < r->n_calls; i++)
         if (r->calls[i].role == GP_CALL_ROLE_LAUNCH)
-            s->launch_call_ns += r->calls[i].end_ns - r->calls[i].start_ns;
+            s->launch_call_ns = gp_sat_add(s->launch_call_ns,
+                                           r->calls[i].end_ns - r->calls[i].start_ns);
     for (size_t i = 0; i < r->n_ops; i++) {
         const gp_op *o = &r->ops[i];
         const gp_call *c;
@@ -74,7 +76,7 @@ void gp_launches_analyze(const gp_job *job, const gp_rank *r, gp_rank_result *ou
             delay[n++] = o->start_ns - c->start_ns;
         if (o->end_ns - o->start_ns < c->end_ns - c->start_ns) {
             s->short_kernels++;
-            s->short_kernel_ns += o->end_ns - o->start_ns;
+            s->short_kernel_ns = gp_sat_add(s->short_kernel_ns, o->end_ns - o->start_ns);
         }
     }
     s->launches = (int64_t)n;

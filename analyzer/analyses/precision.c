@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "analyzer/model/classify.h"
+#include "common/checked.h"
 #include "common/format.h"
 #include "analyzer/analyses/findings.h"
 #include "analyzer/model/peaks.h"
@@ -37,18 +38,18 @@ int gp_findings_precision(gp_analysis *a, int ri)
         const gp_kernel_stat *k = &rr->kernels[i];
         if (k->kind != GP_OP_KERNEL)
             continue;
-        kernel_ns += k->total_ns;
+        kernel_ns = gp_sat_add(kernel_ns, k->total_ns);
         if (!is_matrix(k->kclass) || k->tensor_core == GP_TC_YES)
             continue;
         if (k->precision == GP_PREC_FP32) {
-            fp32_ns += k->total_ns;
+            fp32_ns = gp_sat_add(fp32_ns, k->total_ns);
             n32 += k->count;
             if (k->total_ns > top_ns) {
                 top_ns = k->total_ns;
                 top_name = k->name;
             }
         } else if (k->precision == GP_PREC_FP64) {
-            fp64_ns += k->total_ns;
+            fp64_ns = gp_sat_add(fp64_ns, k->total_ns);
             n64 += k->count;
         }
     }

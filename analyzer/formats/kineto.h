@@ -49,8 +49,10 @@ int gp_kineto_sniff(const char *path);
  * magic bytes) and finishes the rank (gp_rank_finish). Returns GP_OK;
  * GP_ERR_IO if the file cannot be opened or read; GP_ERR_INPUT if it is not
  * a Kineto trace, is cut short, is not valid JSON, or holds a GPU event
- * without ts/dur or with a negative dur; GP_ERR_NOMEM. On error the job
- * gains no rank, and err says which file and what is wrong.
+ * without ts/dur; GP_ERR_NOMEM. On error the job gains no rank, and err
+ * says which file and what is wrong. An event with impossible times (a
+ * negative dur, times outside common/checked.h's range) is left out of the
+ * records and the HTA events and counted in the rank's bad_times.
  * schemaVersion: 1 or absent is accepted. */
 gp_status gp_kineto_load(gp_job *job, const char *path, gp_error *err);
 

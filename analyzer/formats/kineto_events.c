@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analyzer/formats/kineto_internal.h"
+#include "common/checked.h"
 
 #define KEY_IS(k, n, lit) ((n) == sizeof(lit) - 1 && memcmp((k), (lit), sizeof(lit) - 1) == 0)
 
@@ -325,30 +326,49 @@ static const char *kind_word(kx_cat k)
     }
 }
 
-/* Exact start and end in ns. GPU events must have them (an error
- * otherwise); for host events 1 means "leave it out". */
-static int times(kx_ctx *c, int gpu, int64_t *start, int64_t *end)
+/* An event's times, read once per event (kx_span). */
+typedef struct kx_times {
+    int state;             /* KX_TIMES_* */
+    int64_t start, end;    /* exact ns when KX_TIMES_OK */
+} kx_times;
+
+enum { KX_TIMES_OK = 0, KX_TIMES_ABSENT, KX_TIMES_IMPOSSIBLE };
+
+/* ts and dur as exact ns. ABSENT: one is missing or not a number;
+ * IMPOSSIBLE: a negative dur, or times outside the range of
+ * common/checked.h (the event is left out of every view and counted). */
+static kx_times kx_span(const kx_event *e)
+{
+    kx_times t = { KX_TIMES_ABSENT, 0, 0 };
+    int64_t dur;
+
+    if (e->ts_t != KX_NUMBER || e->dur_t != KX_NUMBER)
+        return t;
+    if ((e->dur.s[0] == '-' && gp_json_num_double(e->dur.s) < 0) ||
+        gp_json_num_scaled(e->ts.s, e->ts.len, 3, &t.start) < 0 ||
+        gp_json_num_scaled(e->dur.s, e->dur.len, 3, &dur) < 0 ||
+        !gp_span_ok(t.start, dur, &t.end))
+        t.state = KX_TIMES_IMPOSSIBLE;
+    else
+        t.state = KX_TIMES_OK;
+    return t;
+}
+
+/* 0 if the event has its times; else a GPU event fails (-1, a damaged
+ * trace) and a host event is left out (1). */
+static int times(kx_ctx *c, int gpu, const kx_times *t)
 {
     kx_event *e = &c->ev;
-    char why[128];
-    int64_t ts, dur;
+    const char *why;
 
-    if (e->ts_t != KX_NUMBER)
-        snprintf(why, sizeof why, "%s", e->ts_t == KX_MISSING ? "has no ts" : "has a ts that is not a number");
-    else if (e->dur_t != KX_NUMBER)
-        snprintf(why, sizeof why, "%s", e->dur_t == KX_MISSING ? "has no dur" : "has a dur that is not a number");
-    else if (e->dur.s[0] == '-' && gp_json_num_double(e->dur.s) < 0)
-        snprintf(why, sizeof why, "has a negative dur (%.40s)", e->dur.s);
-    else if (gp_json_num_scaled(e->ts.s, e->ts.len, 3, &ts) < 0 ||
-             gp_json_num_scaled(e->dur.s, e->dur.len, 3, &dur) < 0 ||
-             __builtin_add_overflow(ts, dur, end))
-        snprintf(why, sizeof why, "has a ts or dur out of range (ts %.30s, dur %.30s)", e->ts.s, e->dur.s);
-    else {
-        *start = ts;
+    if (t->state == KX_TIMES_OK)
         return 0;
-    }
     if (!gpu)
         return 1;
+    if (e->ts_t != KX_NUMBER)
+        why = e->ts_t == KX_MISSING ? "has no ts" : "has a ts that is not a number";
+    else
+        why = e->dur_t == KX_MISSING ? "has no dur" : "has a dur that is not a number";
     gp_error_set(c->err, GP_ERR_INPUT,
                  "%s: traceEvents[%zu] (%s \"%.80s\") %s; the trace is damaged: export it again",
                  c->path, c->index, kind_word(e->cat), e->name_t == KX_STRING ? e->name.s : "", why);
@@ -421,19 +441,18 @@ static void parse_copy_name(const char *name, gp_op *o)
     }
 }
 
-static gp_status add_op(kx_ctx *c, int kind)
+static gp_status add_op(kx_ctx *c, int kind, const kx_times *t)
 {
     kx_event *e = &c->ev;
-    int64_t start, end;
     gp_op *o;
 
-    if (times(c, 1, &start, &end) < 0)
+    if (times(c, 1, t) < 0)
         return GP_ERR_INPUT;
     if (!(o = gp_rank_add_op(c->r)) || name_id(c, &o->name) < 0)
         return nomem(c);
     o->kind = (uint8_t)kind;
-    o->start_ns = start;
-    o->end_ns = end;
+    o->start_ns = t->start;
+    o->end_ns = t->end;
     if (e->corr_t == KX_NUMBER)
         o->correlation = e->corr;
     if (e->stream_t == KX_NUMBER && e->stream >= INT32_MIN && e->stream <= INT32_MAX)
@@ -454,22 +473,21 @@ static gp_status add_op(kx_ctx *c, int kind)
     return GP_OK;
 }
 
-static gp_status add_sync(kx_ctx *c)
+static gp_status add_sync(kx_ctx *c, const kx_times *t)
 {
     static const struct { const char *name; int type; } types[] = {
         { "Event Sync", GP_SYNC_EVENT }, { "Stream Sync", GP_SYNC_STREAM },
         { "Context Sync", GP_SYNC_CONTEXT }, { "Stream Wait Event", GP_SYNC_STREAM_WAIT_EVENT },
     };
     kx_event *e = &c->ev;
-    int64_t start, end;
     gp_syncrec *s;
 
-    if (times(c, 1, &start, &end) < 0)
+    if (times(c, 1, t) < 0)
         return GP_ERR_INPUT;
     if (!(s = gp_rank_add_sync(c->r)))
         return nomem(c);
-    s->start_ns = start;
-    s->end_ns = end;
+    s->start_ns = t->start;
+    s->end_ns = t->end;
     if (e->corr_t == KX_NUMBER)
         s->correlation = e->corr;
     if (e->stream_t == KX_NUMBER && e->stream >= 0 && e->stream <= INT32_MAX)
@@ -489,18 +507,17 @@ static void note_pid(kx_ctx *c)
     }
 }
 
-static gp_status add_call(kx_ctx *c, int domain)
+static gp_status add_call(kx_ctx *c, int domain, const kx_times *t)
 {
     kx_event *e = &c->ev;
-    int64_t start, end;
     gp_call *a;
 
-    if (times(c, 0, &start, &end))
-        return GP_OK; /* a host event without usable times: left out */
+    if (times(c, 0, t))
+        return GP_OK; /* a host event without times: left out */
     if (!(a = gp_rank_add_call(c->r)) || name_id(c, &a->name) < 0)
         return nomem(c);
-    a->start_ns = start;
-    a->end_ns = end;
+    a->start_ns = t->start;
+    a->end_ns = t->end;
     if (e->corr_t == KX_NUMBER)
         a->correlation = e->corr;
     a->tid = u32_of(e->tid_t, e->tid);
@@ -511,18 +528,17 @@ static gp_status add_call(kx_ctx *c, int domain)
     return GP_OK;
 }
 
-static gp_status add_range(kx_ctx *c, int kind)
+static gp_status add_range(kx_ctx *c, int kind, const kx_times *t)
 {
     kx_event *e = &c->ev;
-    int64_t start, end;
     gp_range *g;
 
-    if (times(c, 0, &start, &end))
+    if (times(c, 0, t))
         return GP_OK;
     if (!(g = gp_rank_add_range(c->r)) || name_id(c, &g->name) < 0)
         return nomem(c);
-    g->start_ns = start;
-    g->end_ns = end;
+    g->start_ns = t->start;
+    g->end_ns = t->end;
     g->tid = u32_of(e->tid_t, e->tid);
     g->pid = u32_of(e->pid_t, e->pid);
     g->kind = (uint8_t)kind;
@@ -558,25 +574,33 @@ static gp_status add_hta(kx_ctx *c)
     return GP_OK;
 }
 
+/* An event with impossible times (a negative dur, times outside
+ * common/checked.h's range) is left out of the HTA events and of the model
+ * alike, and counted in the rank's bad_times. */
 static gp_status map_event(kx_ctx *c)
 {
     kx_event *e = &c->ev;
-    gp_status st = add_hta(c);
+    kx_times t = kx_span(e);
+    gp_status st;
 
-    if (st != GP_OK)
+    if (t.state == KX_TIMES_IMPOSSIBLE) {
+        c->r->bad_times++;
+        return GP_OK;
+    }
+    if ((st = add_hta(c)) != GP_OK)
         return st;
     if (!(e->ph_t == KX_STRING && e->ph_len == 1 && e->ph == 'X'))
         return GP_OK;
     switch (e->cat) {
-    case KX_CAT_KERNEL: return add_op(c, GP_OP_KERNEL);
-    case KX_CAT_MEMCPY: return add_op(c, GP_OP_MEMCPY);
-    case KX_CAT_MEMSET: return add_op(c, GP_OP_MEMSET);
-    case KX_CAT_SYNC: return add_sync(c);
-    case KX_CAT_RUNTIME: return add_call(c, GP_API_RUNTIME);
-    case KX_CAT_DRIVER: return add_call(c, GP_API_DRIVER);
-    case KX_CAT_ANNOTATION: return add_range(c, GP_RANGE_ANNOTATION);
-    case KX_CAT_CPU_OP: return add_range(c, GP_RANGE_CPU_OP);
-    case KX_CAT_PYTHON: return add_range(c, GP_RANGE_PYTHON);
+    case KX_CAT_KERNEL: return add_op(c, GP_OP_KERNEL, &t);
+    case KX_CAT_MEMCPY: return add_op(c, GP_OP_MEMCPY, &t);
+    case KX_CAT_MEMSET: return add_op(c, GP_OP_MEMSET, &t);
+    case KX_CAT_SYNC: return add_sync(c, &t);
+    case KX_CAT_RUNTIME: return add_call(c, GP_API_RUNTIME, &t);
+    case KX_CAT_DRIVER: return add_call(c, GP_API_DRIVER, &t);
+    case KX_CAT_ANNOTATION: return add_range(c, GP_RANGE_ANNOTATION, &t);
+    case KX_CAT_CPU_OP: return add_range(c, GP_RANGE_CPU_OP, &t);
+    case KX_CAT_PYTHON: return add_range(c, GP_RANGE_PYTHON, &t);
     default: return GP_OK; /* gpu_user_annotation, flows, Trace, ...: HTA list only */
     }
 }

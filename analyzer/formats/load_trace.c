@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checked.h"
 #include "common/store.h"
 #include "analyzer/formats/load.h"
 #include "analyzer/model/model.h"
@@ -26,10 +27,12 @@ typedef struct loader {
     size_t n_slice, cap_slice;
     gp_strid *smap;  /* trace string id -> job string id, filled lazily */
     size_t n_smap;
+    uint64_t bad;    /* records left out for impossible times, of no one process */
     struct proc {
         uint32_t pid;
         gp_rank *rank;
         gp_process info;
+        uint64_t bad; /* its records left out for impossible times */
     } *procs;
     size_t n_procs;
 } loader;
@@ -66,6 +69,45 @@ static struct proc *proc_of(loader *L, uint32_t pid)
     return NULL;
 }
 
+/* The entry of a pid, made on first use; NULL if out of memory. */
+static struct proc *proc_get(loader *L, uint32_t pid)
+{
+    struct proc *p = proc_of(L, pid), *np;
+
+    if (p)
+        return p;
+    np = realloc(L->procs, (L->n_procs + 1) * sizeof *np);
+    if (!np)
+        return NULL;
+    L->procs = np;
+    p = &L->procs[L->n_procs++];
+    memset(p, 0, sizeof *p);
+    p->pid = pid;
+    p->info.rank = -1;
+    return p;
+}
+
+/* A record of pid with impossible times (common/checked.h): left out and
+ * counted for its process. A frozen reader counts on its own (its one
+ * process; another pid makes it start again serially). 0, or -1. */
+static int bad_time(loader *L, uint32_t pid)
+{
+    struct proc *p;
+
+    if (L->frozen) {
+        if (!proc_of(L, pid)) {
+            L->missed = 1;
+            return -1;
+        }
+        L->bad++;
+        return 0;
+    }
+    if (!(p = proc_get(L, pid)))
+        return -1;
+    p->bad++;
+    return 0;
+}
+
 /* The rank of a pid, created on first use. */
 static gp_rank *rank_of(loader *L, uint32_t pid)
 {
@@ -78,16 +120,8 @@ static gp_rank *rank_of(loader *L, uint32_t pid)
         L->missed = 1;
         return NULL;
     }
-    if (!p) {
-        struct proc *np = realloc(L->procs, (L->n_procs + 1) * sizeof *np);
-        if (!np)
-            return NULL;
-        L->procs = np;
-        p = &L->procs[L->n_procs++];
-        memset(p, 0, sizeof *p);
-        p->pid = pid;
-        p->info.rank = -1;
-    }
+    if (!p && !(p = proc_get(L, pid)))
+        return NULL;
     if (!p->rank) {
         const char *cmd = p->info.cmdline ? gp_trace_string(L->t, p->info.cmdline) : "";
         snprintf(label, sizeof label, "pid %u%s%.200s", pid, *cmd ? " " : "", cmd);
@@ -169,20 +203,25 @@ static int each(loader *L, gp_kind kind, int (*fn)(loader *, const gp_record *),
     return each_rows(L, kind, 0, 0, fn, err);
 }
 
+/* A process's life, when its times are impossible, is unknown (0) and the
+ * record counts as one with impossible times. */
 static int on_process(loader *L, const gp_record *r)
 {
-    struct proc *p = proc_of(L, r->u.process.pid);
+    struct proc *p = proc_get(L, r->u.process.pid);
+    int bad = 0;
 
-    if (!p) {
-        struct proc *np = realloc(L->procs, (L->n_procs + 1) * sizeof *np);
-        if (!np)
-            return -1;
-        L->procs = np;
-        p = &L->procs[L->n_procs++];
-        memset(p, 0, sizeof *p);
-        p->pid = r->u.process.pid;
-    }
+    if (!p)
+        return -1;
     p->info = r->u.process;
+    if (p->info.start_ns && !gp_time_ok(p->info.start_ns)) {
+        p->info.start_ns = 0;
+        bad = 1;
+    }
+    if (p->info.end_ns && !gp_interval_ok(p->info.start_ns, p->info.end_ns)) {
+        p->info.end_ns = 0;
+        bad = 1;
+    }
+    p->bad += (uint64_t)bad;
     return 0;
 }
 
@@ -212,10 +251,12 @@ static gp_op *new_op(loader *L, gp_rank *rk)
 static int on_kernel(loader *L, const gp_record *r)
 {
     const gp_kernel *k = &r->u.kernel;
-    gp_op *o = new_op(L, rank_of(L, k->pid));
+    gp_op *o;
     uint32_t threads;
 
-    if (!o)
+    if (!gp_interval_ok(k->start_ns, k->end_ns))
+        return bad_time(L, k->pid);
+    if (!(o = new_op(L, rank_of(L, k->pid))))
         return -1;
     o->kind = GP_OP_KERNEL;
     o->start_ns = k->start_ns;
@@ -237,11 +278,14 @@ static int on_kernel(loader *L, const gp_record *r)
 static int on_memcpy(loader *L, const gp_record *r)
 {
     const gp_memcpy *m = &r->u.memcpy;
-    gp_rank *rk = rank_of(L, m->pid);
-    gp_op *o = rk ? gp_rank_add_op(rk) : NULL;
+    gp_rank *rk;
+    gp_op *o;
     char label[64];
 
-    if (!o)
+    if (!gp_interval_ok(m->start_ns, m->end_ns))
+        return bad_time(L, m->pid);
+    rk = rank_of(L, m->pid);
+    if (!(o = rk ? gp_rank_add_op(rk) : NULL))
         return -1;
     o->kind = GP_OP_MEMCPY;
     o->start_ns = m->start_ns;
@@ -264,10 +308,13 @@ static int on_memcpy(loader *L, const gp_record *r)
 static int on_memset(loader *L, const gp_record *r)
 {
     const gp_memset *m = &r->u.memset;
-    gp_rank *rk = rank_of(L, m->pid);
-    gp_op *o = rk ? gp_rank_add_op(rk) : NULL;
+    gp_rank *rk;
+    gp_op *o;
 
-    if (!o)
+    if (!gp_interval_ok(m->start_ns, m->end_ns))
+        return bad_time(L, m->pid);
+    rk = rank_of(L, m->pid);
+    if (!(o = rk ? gp_rank_add_op(rk) : NULL))
         return -1;
     o->kind = GP_OP_MEMSET;
     o->start_ns = m->start_ns;
@@ -287,10 +334,13 @@ static int on_memset(loader *L, const gp_record *r)
 static int on_api(loader *L, const gp_record *r)
 {
     const gp_api *a = &r->u.api;
-    gp_rank *rk = rank_of(L, a->pid);
-    gp_call *c = rk ? gp_rank_add_call(rk) : NULL;
+    gp_rank *rk;
+    gp_call *c;
 
-    if (!c)
+    if (!gp_interval_ok(a->start_ns, a->end_ns))
+        return bad_time(L, a->pid);
+    rk = rank_of(L, a->pid);
+    if (!(c = rk ? gp_rank_add_call(rk) : NULL))
         return -1;
     c->start_ns = a->start_ns;
     c->end_ns = a->end_ns;
@@ -306,10 +356,13 @@ static int on_api(loader *L, const gp_record *r)
 static int on_sync(loader *L, const gp_record *r)
 {
     const gp_sync *s = &r->u.sync;
-    gp_rank *rk = rank_of(L, s->pid);
-    gp_syncrec *o = rk ? gp_rank_add_sync(rk) : NULL;
+    gp_rank *rk;
+    gp_syncrec *o;
 
-    if (!o)
+    if (!gp_interval_ok(s->start_ns, s->end_ns))
+        return bad_time(L, s->pid);
+    rk = rank_of(L, s->pid);
+    if (!(o = rk ? gp_rank_add_sync(rk) : NULL))
         return -1;
     o->start_ns = s->start_ns;
     o->end_ns = s->end_ns;
@@ -329,6 +382,10 @@ static int on_nvtx(loader *L, const gp_record *r)
     /* Ranges of processes with no GPU work are not part of any rank. */
     if (!p || !p->rank)
         return 0;
+    if (!gp_interval_ok(n->start_ns, n->end_ns)) {
+        p->bad++;
+        return 0;
+    }
     g = gp_rank_add_range(p->rank);
     if (!g)
         return -1;
@@ -345,6 +402,10 @@ static int on_metric(loader *L, const gp_record *r)
 {
     const gp_metric *m = &r->u.metric;
 
+    if (!gp_span_ok(m->ts_ns, m->dur_ns, NULL)) {
+        L->bad++;
+        return 0;
+    }
     for (size_t i = 0; i < L->n_procs; i++) {
         gp_sample *s;
         if (!L->procs[i].rank || (m->pid && m->pid != L->procs[i].pid))
@@ -371,8 +432,10 @@ static int on_dropped(loader *L, const gp_record *r)
     rk->dropped_records += r->u.dropped.count;
     if (r->u.dropped.source == GP_DROP_NO_TIMESTAMP)
         rk->kernels_no_ts += r->u.dropped.count;
-    if (r->u.dropped.source == GP_DROP_TAKEN && r->u.dropped.ts_ns > 0 &&
-        (!rk->taken_ns || r->u.dropped.ts_ns < rk->taken_ns))
+    if (r->u.dropped.source == GP_DROP_TAKEN && !gp_time_ok(r->u.dropped.ts_ns))
+        rk->bad_times++; /* the loss counts; its time is unknown */
+    else if (r->u.dropped.source == GP_DROP_TAKEN && r->u.dropped.ts_ns > 0 &&
+             (!rk->taken_ns || r->u.dropped.ts_ns < rk->taken_ns))
         rk->taken_ns = r->u.dropped.ts_ns;
     return 0;
 }
@@ -481,12 +544,37 @@ static int read_big_tables(loader *L, const char *path, int64_t k_rows, int64_t 
     if (L->missed || s.L.missed) { /* records of an unlisted process: start again serially */
         r->n_ops = r->n_calls = 0;
         L->missed = 0;
+        L->bad = 0;
         return 0;
     }
+    L->procs[0].bad += L->bad + s.L.bad;
+    L->bad = 0;
     if (L->n_slice < (size_t)(mid - 1) && s.L.n_slice)
         memmove(r->ops + L->n_slice, r->ops + (mid - 1), s.L.n_slice * sizeof *r->ops);
     r->n_ops = L->n_slice + s.L.n_slice;
     return 1;
+}
+
+/* Puts the counts of records left out for impossible times on ranks: a
+ * process's on its rank, else on the file's first rank; a file whose every
+ * record was left out gets a rank for the first such process, so the count
+ * is still said. 0, or -1 if out of memory. */
+static int count_bad(loader *L, size_t first)
+{
+    for (size_t i = 0; i < L->n_procs; i++) {
+        struct proc *p = &L->procs[i];
+        gp_rank *rk = p->rank;
+        if (!p->bad)
+            continue;
+        if (!rk && gp_job_rank_count(L->job) > first)
+            rk = gp_job_rank(L->job, first);
+        if (!rk && !(rk = rank_of(L, p->pid)))
+            return -1;
+        rk->bad_times += p->bad;
+    }
+    if (L->bad && gp_job_rank_count(L->job) > first)
+        gp_job_rank(L->job, first)->bad_times += L->bad;
+    return 0;
 }
 
 gp_status gp_load_trace(gp_job *job, const char *path, gp_error *err)
@@ -525,6 +613,8 @@ gp_status gp_load_trace(gp_job *job, const char *path, gp_error *err)
         each(&L, GP_KIND_NVTX, on_nvtx, err) < 0 || each(&L, GP_KIND_METRIC, on_metric, err) < 0 ||
         each(&L, GP_KIND_DROPPED, on_dropped, err) < 0 || each(&L, GP_KIND_DEVICE, on_device, err) < 0)
         st = err->code;
+    if (st == GP_OK && count_bad(&L, first) < 0)
+        st = gp_error_set(err, GP_ERR_NOMEM, "%s: out of memory", path);
     for (size_t i = first; st == GP_OK && i < gp_job_rank_count(job); i++)
         if (gp_rank_finish(job, gp_job_rank(job, i)) < 0)
             st = gp_error_set(err, GP_ERR_NOMEM, "%s: out of memory", path);

@@ -65,11 +65,16 @@
  *    [S1]. Events from before collection may be negative [unverified:
  *    users' scripts filter start >= 0]. Times are copied unchanged, so ranks
  *    are session-relative; two exports in one job are not aligned.
- *  - As in the Kineto reader: a GPU row (KERNEL, MEMCPY, MEMSET,
- *    SYNCHRONIZATION) whose start or end is not an integer or that ends
- *    before it starts makes the export damaged (an error naming the table
- *    and the row's correlationId); such a host row (RUNTIME, NVTX_EVENTS)
- *    is left out.
+ *  - One rule for times, as in the Kineto reader and the gpupack-trace
+ *    loader: a GPU row (KERNEL, MEMCPY, MEMSET, SYNCHRONIZATION) whose
+ *    start or end is NULL or not an integer makes the export damaged (an
+ *    error naming the table and the row's correlationId); such a host row
+ *    (RUNTIME, NVTX_EVENTS) is left out. A row whose times are impossible
+ *    (outside common/checked.h's range [0, 2^62) ns, so also a negative
+ *    one, or ending before it starts) is left out and counted in its
+ *    rank's bad_times, which analyze and import report. An NVTX mark is
+ *    an instant at its start; an NVTX range whose end is NULL was never
+ *    closed and ends with the trace.
  *
  * Enumerations: nsys's own, not all CUPTI's [S2, S3]
  *  - copyKind (ENUM_CUDA_MEMCPY_OPER): 0..10 = CUPTI's memcpy kinds

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analyzer/formats/nsys_internal.h"
+#include "common/checked.h"
 
 static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
 {
@@ -205,52 +206,70 @@ gp_status nsys_read_pids(nsys_ctx *c)
 enum { G_START, G_END, G_DEV, G_STREAM, G_CORR, G_PID, G_NCOMMON };
 #define GPU_COMMON_COLS "start", "end", "deviceId", "streamId", "correlationId", "globalPid"
 
-/* The start and end of a GPU row (an op or a synchronization). As in the
- * Kineto reader, a GPU record without integer times or ending before it
- * starts means the export is damaged: an error naming the table and the row. */
-static gp_status gpu_times(nsys_ctx *c, nsys_table t, sqlite3_stmt *s, int64_t *start, int64_t *end)
-{
-    char why[96];
+/* How a row's times stand, by the one rule of every reader (nsys.c). */
+enum { ROW_OK, ROW_ABSENT, ROW_IMPOSSIBLE };
 
-    if (sqlite3_column_type(s, G_START) != SQLITE_INTEGER)
-        snprintf(why, sizeof why, "has a start that is not an integer");
-    else if (sqlite3_column_type(s, G_END) != SQLITE_INTEGER)
-        snprintf(why, sizeof why, "has an end that is not an integer");
-    else if ((*end = sqlite3_column_int64(s, G_END)) < (*start = sqlite3_column_int64(s, G_START)))
-        snprintf(why, sizeof why, "ends before it starts (start %lld, end %lld)",
-                 (long long)*start, (long long)*end);
-    else
-        return GP_OK;
-    return gp_error_set(c->err, GP_ERR_INPUT,
-                        "%s: a row of %s (correlationId %lld) %s; the export is damaged: "
-                        "export the report again",
-                        c->path, nsys_table_names[t], (long long)nsys_i64(s, G_CORR, -1), why);
+/* ABSENT: the start or the end is NULL or not an integer; IMPOSSIBLE: they
+ * are integers but not an interval of the trusted range (common/checked.h:
+ * outside [0, 2^62) ns, or ending before the start). */
+static int row_span(sqlite3_stmt *s, int c_start, int c_end, int64_t *start, int64_t *end)
+{
+    if (sqlite3_column_type(s, c_start) != SQLITE_INTEGER ||
+        sqlite3_column_type(s, c_end) != SQLITE_INTEGER)
+        return ROW_ABSENT;
+    *start = sqlite3_column_int64(s, c_start);
+    *end = sqlite3_column_int64(s, c_end);
+    return gp_interval_ok(*start, *end) ? ROW_OK : ROW_IMPOSSIBLE;
 }
 
-/* Host rows (API calls, NVTX ranges) without integer times or ending
- * before they start are left out, as the Kineto reader leaves out host
- * events without usable times. 1: leave the row out. */
-static int host_times(sqlite3_stmt *s, int col_start, int col_end, int64_t *start, int64_t *end)
+/* The start and end of a GPU row (an op or a synchronization). As in the
+ * Kineto reader, a GPU row without integer times means the export is
+ * damaged: an error naming the table and the row. A row with impossible
+ * times is left out and counted in its rank's bad_times (p may be NULL: a
+ * process without a rank). *keep: 1 if the row is to be read. */
+static gp_status gpu_times(nsys_ctx *c, nsys_table t, const nsys_proc *p, sqlite3_stmt *s,
+                           int64_t *start, int64_t *end, int *keep)
 {
-    if (sqlite3_column_type(s, col_start) != SQLITE_INTEGER ||
-        sqlite3_column_type(s, col_end) != SQLITE_INTEGER)
-        return 1;
-    *start = sqlite3_column_int64(s, col_start);
-    *end = sqlite3_column_int64(s, col_end);
-    return *end < *start;
+    int how = row_span(s, G_START, G_END, start, end);
+
+    *keep = how == ROW_OK;
+    if (how == ROW_IMPOSSIBLE && p)
+        p->rank->bad_times++;
+    if (how != ROW_ABSENT)
+        return GP_OK;
+    return gp_error_set(c->err, GP_ERR_INPUT,
+                        "%s: a row of %s (correlationId %lld) has a %s that is not an integer; "
+                        "the export is damaged: export the report again",
+                        c->path, nsys_table_names[t], (long long)nsys_i64(s, G_CORR, -1),
+                        sqlite3_column_type(s, G_START) != SQLITE_INTEGER ? "start" : "end");
+}
+
+/* Host rows (API calls, NVTX ranges): 1 if the row is to be read. One
+ * without integer times is left out, as the Kineto reader leaves out host
+ * events without times; one with impossible times is left out and counted. */
+static int host_times(const nsys_proc *p, sqlite3_stmt *s, int c_start, int c_end, int64_t *start,
+                      int64_t *end)
+{
+    int how = row_span(s, c_start, c_end, start, end);
+
+    if (how == ROW_IMPOSSIBLE)
+        p->rank->bad_times++;
+    return how == ROW_OK;
 }
 
 /* Adds an op for the row's process with the common fields; NULL if the
- * process has no rank, or NULL with *st set if out of memory or the row's
- * times are bad. */
+* process has no rank or the row's times are impossible (counted), or NULL
+ * with *st set if out of memory or the row's times are absent (a damaged
+ * export). */
 static gp_op *op_for_row(nsys_ctx *c, nsys_table t, sqlite3_stmt *s, gp_op_kind kind, gp_status *st)
 {
     nsys_proc *p = nsys_proc_of(c, row_pid(c, s, G_PID));
     int64_t dev = nsys_i64(s, G_DEV, -1), stream = nsys_i64(s, G_STREAM, -1);
     int64_t corr = nsys_i64(s, G_CORR, -1), start = 0, end = 0;
+    int keep;
     gp_op *o;
 
-    if ((*st = gpu_times(c, t, s, &start, &end)) != GP_OK || !p)
+    if ((*st = gpu_times(c, t, p, s, &start, &end, &keep)) != GP_OK || !p || !keep)
         return NULL;
     if (!(o = gp_rank_add_op(p->rank))) {
         *st = nsys_nomem(c);
@@ -410,7 +429,7 @@ gp_status nsys_read_runtime(nsys_ctx *c)
         nsys_proc *p = nsys_proc_of(c, row_pid(c, s, TID));
         int64_t corr = nsys_i64(s, CORR, -1), cls = nsys_i64(s, CLASS, -1), start, end;
         gp_call *a;
-        if (!p || host_times(s, START, END, &start, &end))
+        if (!p || !host_times(p, s, START, END, &start, &end))
             continue;
         if (!(a = gp_rank_add_call(p->rank))) {
             st = nsys_nomem(c);
@@ -444,10 +463,11 @@ gp_status nsys_read_syncs(nsys_ctx *c)
         nsys_proc *p = nsys_proc_of(c, row_pid(c, s, G_PID));
         int64_t stream = nsys_i64(s, G_STREAM, -1), corr = nsys_i64(s, G_CORR, -1);
         int64_t start = 0, end = 0;
+        int keep;
         gp_syncrec *y;
-        if ((st = gpu_times(c, NSYS_T_SYNC, s, &start, &end)) != GP_OK)
+        if ((st = gpu_times(c, NSYS_T_SYNC, p, s, &start, &end, &keep)) != GP_OK)
             break;
-        if (!p)
+        if (!p || !keep)
             continue;
         if (!(y = gp_rank_add_sync(p->rank))) {
             st = nsys_nomem(c);
@@ -484,25 +504,20 @@ gp_status nsys_read_nvtx(nsys_ctx *c)
     while (st == GP_OK && (rc = sqlite3_step(q.st)) == SQLITE_ROW) {
         sqlite3_stmt *s = q.st;
         nsys_proc *p = nsys_proc_of(c, row_pid(c, s, TID));
-        int64_t start = 0, end = NSYS_OPEN_END; /* end NULL: never closed (finish_rank) */
+        int mark = nsys_i64(s, TYPE, 0) == NVTX_MARK, open = !mark && nsys_null(s, END);
+        int64_t start = 0, end = 0;
         gp_range *g;
-        if (!p)
+        /* a mark is an instant and an open range has no end yet: their start alone */
+        if (!p || !host_times(p, s, START, mark || open ? START : END, &start, &end))
             continue;
-        if (nsys_i64(s, TYPE, 0) == NVTX_MARK || nsys_null(s, END)) {
-            if (sqlite3_column_type(s, START) != SQLITE_INTEGER)
-                continue;
-            start = sqlite3_column_int64(s, START);
-            end = nsys_i64(s, TYPE, 0) == NVTX_MARK ? start : end;
-        } else if (host_times(s, START, END, &start, &end)) {
-            continue;
-        }
         if (!(g = gp_rank_add_range(p->rank))) {
             st = nsys_nomem(c);
             break;
         }
         g->kind = GP_RANGE_NVTX;
         g->start_ns = start;
-        g->end_ns = end;
+        /* a range never closed ends with the trace (finish_rank) */
+        g->end_ns = open ? NSYS_OPEN_END : end;
         g->tid = nsys_tid_of(nsys_i64(s, TID, 0));
         g->pid = p->pid;
         st = nsys_string(c, s, TEXTID, &g->name);

@@ -4,8 +4,10 @@
  * Systems SQLite export) fill a gp_job; analyses only read it. A job has
  * one or more ranks (one per input file; a gpupack trace gives one rank per
  * process that used CUDA). Each rank holds flat arrays, each sorted by start
- * time once loading is done (gp_rank_finish). Times are int64 ns; strings
- * are ids into the job's string table (gp_job_str).
+ * time once loading is done (gp_rank_finish). Times are int64 ns inside
+ * [0, GP_TIME_LIMIT_NS) with no record ending before it starts: loaders
+ * leave out what is not and count it in bad_times (common/checked.h).
+ * Strings are ids into the job's string table (gp_job_str).
  *
  * Memory per record: gp_op 80 bytes, gp_call 48, gp_range 40, gp_syncrec 40:
  * 10 million kernels with their launches take about 1.3 GB.
@@ -188,6 +190,7 @@ typedef struct gp_rank {
     uint64_t dropped_records; /* what the trace says was lost */
     uint64_t kernels_no_ts;   /* of which kernels CUPTI gave no timestamps */
     int64_t taken_ns;         /* another profiler took CUPTI's records from then (0: never) */
+    uint64_t bad_times;       /* records left out for impossible times (common/checked.h) */
 } gp_rank;
 
 typedef struct gp_job gp_job;

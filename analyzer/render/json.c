@@ -140,6 +140,7 @@ static void rank(gp_jsonw *w, const gp_analysis *a, size_t i, const gp_render_op
     kv_int(w, "span_ns", r->span_ns);
     kv_int(w, "dropped_records", (int64_t)r->dropped_records);
     kv_int(w, "kernels_without_timestamps", (int64_t)r->kernels_no_ts);
+    kv_int(w, "records_with_impossible_times", (int64_t)r->bad_times);
     if (r->taken_ns) {
         kv_int(w, "hole_from_ns", r->taken_ns);
     } else {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analyzer/model/classify.h"
+#include "common/checked.h"
 #include "common/format.h"
 #include "common/text.h"
 #include "analyzer/render/render.h"
@@ -73,6 +74,11 @@ static void rank_section(const out *o, const gp_analysis *a, const gp_rank_resul
     fprintf(o->f, "%sRank %d: ", c(o, C_TITLE), r->rank);
     gp_text_put(o->f, r->label);
     fprintf(o->f, "%s\n", c(o, C_RESET));
+    if (r->bad_times) /* before the early return: a rank may hold nothing else */
+        fprintf(o->f, "  %s%s record%s with impossible times left out (ending before they "
+                "start, or outside 0 to 2^62 ns).%s\n", c(o, C_WARN),
+                gp_fmt_count(n1, sizeof n1, (int64_t)r->bad_times), r->bad_times == 1 ? "" : "s",
+                c(o, C_RESET));
     if (!r->n_devices) {
         fprintf(o->f, "  no GPU activity in this rank\n\n");
         return;
@@ -81,15 +87,16 @@ static void rank_section(const out *o, const gp_analysis *a, const gp_rank_resul
         fprintf(o->f, "  GPU time (HTA temporal breakdown%s): span %s: compute %.2f %%, "
                 "non-compute %.2f %%, idle %.2f %%\n",
                 r->hta.step_filter ? ", last ProfilerStep left out as HTA does" : "",
-                gp_fmt_ns(t1, sizeof t1, (int64_t)(r->hta.span_us * 1e3)), r->hta.compute_pct,
+                gp_fmt_ns(t1, sizeof t1, gp_sat_from_double(r->hta.span_us * 1e3)),
+                r->hta.compute_pct,
                 r->hta.noncompute_pct, r->hta.idle_pct);
     for (size_t k = 0; k < r->n_devices; k++)
         device_section(o, a, &r->devices[k]);
     if (r->n_steps) {
         int64_t busy = 0, tot = 0;
         for (size_t s = 0; s < r->n_steps; s++) {
-            busy += r->steps[s].busy_ns;
-            tot += r->steps[s].end_ns - r->steps[s].start_ns;
+            busy = gp_sat_add(busy, r->steps[s].busy_ns);
+            tot = gp_sat_add(tot, r->steps[s].end_ns - r->steps[s].start_ns);
         }
         fprintf(o->f, "  Steps: %zu x '%s', median %s, GPU busy %.1f %% of step time\n",
                 r->n_steps, gp_text_fmt(name, sizeof name, gp_job_str(a->job, r->step_name)),
@@ -117,7 +124,7 @@ static void rank_section(const out *o, const gp_analysis *a, const gp_rank_resul
     if (r->n_kernels) {
         int64_t total = 0;
         for (size_t i = 0; i < r->n_kernels; i++)
-            total += r->kernels[i].total_ns;
+            total = gp_sat_add(total, r->kernels[i].total_ns);
         fprintf(o->f, "  %sTop GPU operations%s\n", c(o, C_TITLE), c(o, C_RESET));
         fprintf(o->f, "  %10s %6s %8s  %-11s %-7s %-3s  %s\n", "time", "%", "count", "class",
                 "prec", "TC", "name");
@@ -138,9 +145,11 @@ static void rank_section(const out *o, const gp_analysis *a, const gp_rank_resul
             const gp_hta_stream *st = &r->hta.streams[s];
             fprintf(o->f, "    stream %lld: host wait %s, kernel wait %s, other %s\n",
                     (long long)st->stream,
-                    st->has_host_wait ? gp_fmt_ns(t1, sizeof t1, (int64_t)(st->host_wait_us * 1e3)) : "-",
-                    st->has_kernel_wait ? gp_fmt_ns(t2, sizeof t2, (int64_t)(st->kernel_wait_us * 1e3)) : "-",
-                    gp_fmt_ns(t3, sizeof t3, (int64_t)(st->other_us * 1e3)));
+                    st->has_host_wait
+                        ? gp_fmt_ns(t1, sizeof t1, gp_sat_from_double(st->host_wait_us * 1e3)) : "-",
+                    st->has_kernel_wait
+                        ? gp_fmt_ns(t2, sizeof t2, gp_sat_from_double(st->kernel_wait_us * 1e3)) : "-",
+                    gp_fmt_ns(t3, sizeof t3, gp_sat_from_double(st->other_us * 1e3)));
         }
     }
     fprintf(o->f, "\n");

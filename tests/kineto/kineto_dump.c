@@ -93,6 +93,7 @@ static void dump_rank(const gp_job *job, const gp_rank *r)
            ts_sum, dur_sum, stream_sum, corr_sum, ts_int, name_bytes, steps);
     printf("hta_kernel=%zu\nhta_runtime=%zu\nhta_sync=%zu\nhta_other=%zu\n", hcat[GP_HCAT_KERNEL],
            hcat[GP_HCAT_CUDA_RUNTIME], hcat[GP_HCAT_CUDA_SYNC], hcat[GP_HCAT_OTHER]);
+    printf("bad_times=%" PRIu64 "\n", r->bad_times);
 }
 
 /* CPU time of the process (the machine may be shared: wall time would

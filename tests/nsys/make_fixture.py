@@ -21,17 +21,23 @@ Writes into DIR:
   unrelated.sqlite    an SQLite database of something else.
   big.sqlite          one process, 3000 kernels: spans many pages, so a
                       truncated copy is damaged.
-Exports that must be refused or trimmed (tests/nsys.sh):
+  badtimes.sqlite     one process with 2 kernels, 1 call and 2 NVTX ranges
+                      that are sound, and 12 rows whose times are not (an end
+                      before the start, INT64_MIN, INT64_MAX, negative, 2^62):
+                      the importer leaves those out and counts them.
+Exports that must be refused, or whose bad rows are left out (tests/nsys.sh):
   wrong_columns.sqlite    CUPTI_ACTIVITY_KIND_KERNEL(foo TEXT) with one row.
   no_copykind.sqlite      full.sqlite whose MEMCPY table lacks copyKind.
   text_start.sqlite       full.sqlite whose KERNEL.start is declared TEXT.
   strings_no_value.sqlite full.sqlite whose StringIds has "text", not "value".
-  kernel_reversed.sqlite  full.sqlite plus a kernel that ends before it starts.
+  kernel_reversed.sqlite  full.sqlite plus a kernel that ends before it starts
+                          (left out and counted).
   sync_reversed.sqlite    full.sqlite plus a synchronization that ends before
-                          it starts.
+                          it starts (left out and counted).
   kernel_text_time.sqlite full.sqlite plus a kernel whose start is the text 'abc'.
   host_reversed.sqlite    full.sqlite plus, for pid 1001, an API call and an
-                          NVTX range that end before they start (left out).
+                          NVTX range that end before they start (left out
+                          and counted).
 
 tests/unit/test_nsys.c holds the expected values, written from the rows
 below (not from the importer's output): keep the two in step.
@@ -432,6 +438,40 @@ def make_refused(out):
                                              text="backwards", globalTid=gtid(1001, 1001)))
     make_variant(os.path.join(out, "host_reversed.sqlite"), host)
 
+INT64_MIN, INT64_MAX, LIMIT = -(1 << 63), (1 << 63) - 1, 1 << 62
+
+def make_badtimes(path):
+    db = new_db(path)
+    strings(db)
+    el = lambda s, e, corr: kernel(1001, s, e, 0, 7, corr, ELEMENTWISE, (1, 1, 1), (32, 1, 1),
+                                   16, 0, 0)
+    fill(db, "CUPTI_ACTIVITY_KIND_KERNEL", KERNEL, [
+        el(1000, 1500, 11), el(2000, 2500, 12),                     # sound
+        el(5000, 4000, 13), el(INT64_MIN, INT64_MAX, 14), el(-10, 5, 15), el(0, LIMIT, 16),
+    ])
+    fill(db, "CUPTI_ACTIVITY_KIND_MEMCPY", MEMCPY,
+         [memcpy(1001, 7, 6, 0, 7, 17, 8, HTOD, PINNED, DEVICE)])
+    fill(db, "CUPTI_ACTIVITY_KIND_MEMSET", MEMSET, [
+        dict(start=INT64_MAX, end=INT64_MAX, deviceId=0, contextId=1, streamId=7,
+             correlationId=18, globalPid=gpid(1001), value=0, bytes=8, memKind=DEVICE)])
+    fill(db, "CUPTI_ACTIVITY_KIND_RUNTIME", RUNTIME, [
+        call(1001, 1001, 900, 950, 11, 1),                          # sound
+        call(1001, 1001, INT64_MAX - 1, INT64_MAX, 12, 1), call(1001, 1001, 100, 50, 13, 1),
+    ])
+    fill(db, "CUPTI_ACTIVITY_KIND_SYNCHRONIZATION", SYNC, [
+        dict(start=10, end=9, deviceId=0, contextId=1, streamId=7, correlationId=19,
+             globalPid=gpid(1001), syncType=SYNC_STREAM, eventId=0)])
+    t = gtid(1001, 1001)
+    fill(db, "NVTX_EVENTS", NVTX, [
+        dict(start=300, end=7000, eventType=NVTX_PUSHPOP, text="step", globalTid=t),   # sound
+        dict(start=600, end=None, eventType=NVTX_PUSHPOP, text="open", globalTid=t),   # sound
+        dict(start=500, end=400, eventType=NVTX_PUSHPOP, text="backwards", globalTid=t),
+        dict(start=-1, end=10, eventType=NVTX_STARTEND, text="before", globalTid=t),
+        dict(start=-5, end=None, eventType=NVTX_MARK, text="mark before", globalTid=t),
+    ])
+    db.commit()
+    db.close()
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make_fixture.py DIR")
@@ -452,6 +492,7 @@ def main():
     make_unrelated(os.path.join(out, "unrelated.sqlite"))
     make_big(os.path.join(out, "big.sqlite"))
     make_refused(out)
+    make_badtimes(os.path.join(out, "badtimes.sqlite"))
 
 if __name__ == "__main__":
     main()

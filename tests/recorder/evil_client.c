@@ -7,12 +7,17 @@
  *   2. a frame whose payload is not protobuf                        (1 rejected)
  *   3. a kernel naming string id 999, never defined                 (1 rejected)
  *   4. a kernel ending before it starts                             (1 rejected)
- *   5. a batch claiming to come from another pid                    (1 rejected)
- *   6. a valid batch with 1 more kernel                              (kept)
- *   7. a frame announcing 1 GiB                  (1 rejected, connection closed)
- * so the trace must hold 3 kernels and 5 rejected records, the process with
- * a cleaned host name (255 bytes) and no hostile anchor, and the recorder
- * must survive. A second connection then sends half a frame and hangs up.
+ *   5. times outside [0, 2^62) ns (common/checked.h): kernels over
+ *      [INT64_MIN, INT64_MAX], [0, INT64_MAX] and [0, 2^62], a sample
+ *      whose ts + dur leaves int64, a process record starting at -1
+ *                                                                   (5 rejected)
+ *   6. a batch claiming to come from another pid                    (1 rejected)
+ *   7. a valid batch with 1 more kernel                              (kept)
+ *   8. a frame announcing 1 GiB                  (1 rejected, connection closed)
+ * so the trace must hold 3 kernels and 10 rejected records, the process
+ * with a cleaned host name (255 bytes) and no hostile anchor, and the
+ * recorder must survive. A second connection then sends half a frame and
+ * hangs up.
  */
 #include "config.h"
 
@@ -123,14 +128,28 @@ int main(void)
     gp_batch_set_header(b, GP_WIRE_VERSION, pid, 3); /* 4 */
     kernel(b, 800, 700, 1);
     send_batch(fd, enc, b);
-    gp_batch_set_header(b, GP_WIRE_VERSION, pid + 1, 4); /* 5 */
+    gp_batch_set_header(b, GP_WIRE_VERSION, pid, 4); /* 5 */
+    kernel(b, INT64_MIN, INT64_MAX, 1);
+    kernel(b, 0, INT64_MAX, 1);
+    kernel(b, 0, INT64_C(1) << 62, 1);
+    gp_record_init(&r, GP_KIND_METRIC);
+    r.u.metric.ts_ns = 1;
+    r.u.metric.dur_ns = INT64_MAX;
+    r.u.metric.value = 1;
+    gp_batch_add(b, &r);
+    gp_record_init(&r, GP_KIND_PROCESS);
+    r.u.process.pid = pid;
+    r.u.process.start_ns = -1;
+    gp_batch_add(b, &r);
+    send_batch(fd, enc, b);
+    gp_batch_set_header(b, GP_WIRE_VERSION, pid + 1, 5); /* 6 */
     kernel(b, 900, 950, 1);
     send_batch(fd, enc, b);
-    gp_batch_set_header(b, GP_WIRE_VERSION, pid, 5); /* 6 */
+    gp_batch_set_header(b, GP_WIRE_VERSION, pid, 6); /* 7 */
     kernel(b, 1000, 1100, 1);
     send_batch(fd, enc, b);
     {
-        uint8_t hdr[GP_VARINT_MAX]; /* 7 */
+        uint8_t hdr[GP_VARINT_MAX]; /* 8 */
         size_t h = gp_varint_put(hdr, 1u << 30);
         send_all(fd, hdr, h);
     }

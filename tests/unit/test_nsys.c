@@ -375,6 +375,34 @@ static void test_big(void)
     gp_job_free(job);
 }
 
+/* Impossible times (make_fixture.py make_badtimes): the 12 rows are left
+ * out and counted, never clamped; the sound rows stay as written, the open
+ * range ending at the rank's last end (the "step" range's 7000). */
+static void test_badtimes(void)
+{
+    static const exp_range ranges[] = {
+        { 300, 7000, "step", 1001, 1001 }, { 600, 7000, "open", 1001, 1001 },
+    };
+    gp_job *job = gp_job_new();
+    gp_error err = { 0 };
+
+    is_int(gp_nsys_load(job, fixture("badtimes.sqlite"), &err), GP_OK, "badtimes: loads (%s)",
+           err.msg);
+    if (gp_job_rank_count(job) == 1) {
+        const gp_rank *r = gp_job_rank_c(job, 0);
+        ok(r->n_ops == 2 && r->ops[0].start_ns == 1000 && r->ops[0].end_ns == 1500 &&
+           r->ops[1].start_ns == 2000 && r->ops[1].end_ns == 2500, "badtimes: the 2 sound kernels");
+        ok(r->n_calls == 1 && r->calls[0].start_ns == 900 && r->calls[0].end_ns == 950,
+           "badtimes: the sound call");
+        is_int(r->n_syncs, 0, "badtimes: no sync");
+        check_ranges(job, r, ranges, N(ranges), "badtimes");
+        is_int(r->bad_times, 12, "badtimes: 12 rows with impossible times counted");
+    } else {
+        ok(0, "badtimes: one rank");
+    }
+    gp_job_free(job);
+}
+
 /* ---- bad inputs ---- */
 
 static void write_file(const char *path, const void *data, size_t n)
@@ -482,6 +510,7 @@ int main(int argc, char **argv)
     test_swapped_enum();
     test_minimal();
     test_big();
+    test_badtimes();
     test_bad();
     tmpdir_remove();
     return done_testing();
