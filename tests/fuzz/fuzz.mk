@@ -23,7 +23,8 @@ FUZZ_FLAGS ?=
 out := $(builddir)/tests/fuzz/out
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 CFLAGS_FUZZ := -std=gnu11 -g -O1 $(SAN) -fsanitize=fuzzer-no-link \
-	-Wno-unused-command-line-argument -I$(out)/include -I$(srcdir) -I$(builddir) $(PKG_CFLAGS) \
+	-MMD -MP -Wno-unused-command-line-argument \
+	-I$(out)/include -I$(srcdir) -I$(builddir) $(PKG_CFLAGS) \
 	-DGP_PKGLIBDIR='"/nonexistent"'
 
 PARTS := common analyzer/model analyzer/formats analyzer/analyses analyzer/render recorder \
@@ -34,6 +35,10 @@ UTIL_OBJS := $(out)/obj/tests/fuzz/fuzz_util.o $(out)/obj/tests/fuzz/sqlprog.o
 BINS := $(patsubst %,$(out)/fuzz_%,$(FUZZ_TARGETS))
 
 all: $(BINS)
+
+# Header dependencies of every object, as clang wrote them (-MMD): a changed
+# header rebuilds what includes it, so no object keeps an old struct layout.
+-include $(shell find $(out)/obj -name '*.d' 2>/dev/null)
 
 $(out)/include/config.h: $(builddir)/config.h
 	@mkdir -p $(@D)
