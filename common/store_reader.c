@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,8 @@ struct gp_trace {
     int version, complete;
     /* strings table, loaded on first use */
     int strings_loaded;
-    const char **strings;
+    const char **strings; /* strings[i]: the text of string_ids[i] */
+    uint32_t *string_ids; /* ascending */
     size_t n_strings;
     gp_arena string_text;
 };
@@ -132,6 +134,7 @@ void gp_trace_close(gp_trace *t)
         return;
     sqlite3_close(t->db);
     free(t->strings);
+    free(t->string_ids);
     gp_arena_free(&t->string_text);
     free(t->path);
     free(t);
@@ -167,61 +170,88 @@ char *gp_trace_meta(gp_trace *t, const char *key)
     return value;
 }
 
-/* Loads the whole strings table: O(strings). On failure every lookup
- * returns "" (records stay readable). */
+/* Loads the whole strings table: O(strings) time and memory, whatever the
+ * ids (the table is sized by its rows, never by its largest id). Rows whose
+ * id is not a gp_strid (0, negative, over 2^32 - 1) are left out. On
+ * failure every lookup returns "" (records stay readable). */
 static void load_strings(gp_trace *t)
 {
     sqlite3_stmt *st = NULL;
-    int64_t max_id = 0;
+    int64_t rows = 0;
+    size_t n = 0;
 
     t->strings_loaded = 1;
-    if (sqlite3_prepare_v2(t->db, "SELECT max(id) FROM strings", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        max_id = sqlite3_column_int64(st, 0);
+    if (sqlite3_prepare_v2(t->db, "SELECT count(*) FROM strings WHERE id BETWEEN 1 AND 4294967295",
+                           -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        rows = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    if (max_id <= 0 || max_id > UINT32_MAX)
+    if (rows <= 0 || (uint64_t)rows > SIZE_MAX / sizeof(const char *))
         return;
-    t->strings = calloc((size_t)max_id + 1, sizeof *t->strings);
-    if (!t->strings)
+    t->strings = calloc((size_t)rows, sizeof *t->strings);
+    t->string_ids = calloc((size_t)rows, sizeof *t->string_ids);
+    if (!t->strings || !t->string_ids)
         return;
-    t->n_strings = (size_t)max_id + 1;
     st = NULL;
-    if (sqlite3_prepare_v2(t->db, "SELECT id, text FROM strings", -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(t->db, "SELECT id, text FROM strings WHERE id BETWEEN 1 AND 4294967295 "
+                           "ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
         sqlite3_finalize(st);
         return;
     }
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (n < (size_t)rows && sqlite3_step(st) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
         const unsigned char *text = sqlite3_column_text(st, 1);
         int len = sqlite3_column_bytes(st, 1);
         char *copy;
 
-        if (id <= 0 || id > max_id || !text)
-            continue;
+        if (!text || (n && (uint32_t)id <= t->string_ids[n - 1]))
+            continue; /* ascending ids only: the binary search relies on it */
         copy = gp_arena_alloc(&t->string_text, (size_t)len + 1);
         if (!copy)
             break;
         memcpy(copy, text, (size_t)len);
         copy[len] = '\0';
-        t->strings[id] = copy;
+        t->string_ids[n] = (uint32_t)id;
+        t->strings[n++] = copy;
     }
     sqlite3_finalize(st);
+    t->n_strings = n;
 }
 
 size_t gp_trace_string_count(gp_trace *t)
 {
     if (!t->strings_loaded)
         load_strings(t);
-    return t->n_strings;
+    return t->n_strings + 1;
+}
+
+/* Index of id in the ascending string_ids, or -1: O(1) where the ids are
+ * dense from 1 (as the writer gives them), else O(log strings). */
+static ptrdiff_t string_index(const gp_trace *t, gp_strid id)
+{
+    size_t lo = 0, hi = t->n_strings;
+
+    if (id == 0)
+        return -1;
+    if (id <= t->n_strings && t->string_ids[id - 1] == id)
+        return (ptrdiff_t)id - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->string_ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->n_strings && t->string_ids[lo] == id ? (ptrdiff_t)lo : -1;
 }
 
 const char *gp_trace_string(gp_trace *t, gp_strid id)
 {
+    ptrdiff_t i;
+
     if (!t->strings_loaded)
         load_strings(t);
-    if (id == 0 || id >= t->n_strings || !t->strings[id])
-        return "";
-    return t->strings[id];
+    i = string_index(t, id);
+    return i < 0 ? "" : t->strings[i];
 }
 
 /* Appends " WHERE ..." for filter f to sql; binds come in order
