@@ -217,6 +217,43 @@ static void load_strings(gp_trace *t)
     t->n_strings = n;
 }
 
+gp_status gp_trace_quick_check(gp_trace *t, int *problems, char *first, size_t cap,
+                               gp_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, n = 0;
+    char sql[64];
+
+    *problems = 0;
+    if (cap)
+        first[0] = '\0';
+    snprintf(sql, sizeof sql, "PRAGMA quick_check(%d)", GP_QUICK_CHECK_MAX);
+    rc = sqlite3_prepare_v2(t->db, sql, -1, &st, NULL);
+    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+        const char *msg;
+        if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+            break;
+        msg = (const char *)sqlite3_column_text(st, 0);
+        if (!msg || strcmp(msg, "ok") == 0)
+            continue;
+        if (n++ == 0 && cap)
+            snprintf(first, cap, "%s", msg);
+    }
+    if (rc != SQLITE_DONE) {
+        /* damage bad enough that the check itself stops counts as one problem */
+        if (n++ == 0 && cap)
+            snprintf(first, cap, "%s", sqlite3_errmsg(t->db));
+        if (rc == SQLITE_NOMEM || rc == SQLITE_IOERR) {
+            sqlite3_finalize(st);
+            return gp_error_set(err, rc == SQLITE_NOMEM ? GP_ERR_NOMEM : GP_ERR_IO,
+                                "%s: checking the trace: %s", t->path, first);
+        }
+    }
+    sqlite3_finalize(st);
+    *problems = n;
+    return GP_OK;
+}
+
 size_t gp_trace_string_count(gp_trace *t)
 {
     if (!t->strings_loaded)
