@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "infile.h"
 #include "store.h"
 #include "store_internal.h"
 
@@ -51,33 +52,23 @@ static uint32_t be32(const unsigned char *p)
  * file, not shorter than its header says. */
 static gp_status precheck(const char *path, gp_error *err)
 {
-    unsigned char hdr[100];
+    unsigned char hdr[GP_INFILE_HEAD_BYTES];
     char wal[4096];
-    struct stat sb, wsb;
+    struct stat wsb;
     uint64_t page_size, pages;
-    ssize_t n;
-    int fd;
+    int64_t size_bytes;
+    gp_infile_kind kind;
+    size_t n;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return gp_error_set(err, errno == ENOENT ? GP_ERR_INPUT : GP_ERR_IO, "%s: %s", path,
-                            strerror(errno));
-    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return gp_error_set(err, GP_ERR_INPUT, "%s: not a regular file", path);
-    }
-    n = read(fd, hdr, sizeof hdr);
-    close(fd);
-    if (n == 0)
-        return gp_error_set(err, GP_ERR_INPUT, "%s: the file is empty, not a gpupack trace", path);
-    if (n >= 16 && n < (ssize_t)sizeof hdr && memcmp(hdr, "SQLite format 3", 16) == 0)
-        return gp_error_set(err, GP_ERR_INPUT,
-                            "%s: the trace is truncated: only %zd bytes are left; it was cut "
-                            "short while being copied or written", path, n);
-    if (n < (ssize_t)sizeof hdr || memcmp(hdr, "SQLite format 3", 16) != 0)
-        return gp_error_set(err, GP_ERR_INPUT,
-                            "%s: not a gpupack trace (not an SQLite file; for PyTorch profiler "
-                            "or Nsight Systems files use gpupack import)", path);
+    if (gp_infile_sniff(path, hdr, &n, &size_bytes, &kind, err) != GP_OK)
+        return err ? err->code : GP_ERR_INPUT;
+    if (kind == GP_INFILE_GZIP || kind == GP_INFILE_JSON)
+        return gp_error_set(err, GP_ERR_INPUT, "%s: a PyTorch profiler (JSON) trace, not a gpupack "
+                            "trace; analyze and report read it as it is, gpupack import "
+                            "converts it", path);
+    if (kind == GP_INFILE_SPOOL)
+        return gp_error_set(err, GP_ERR_INPUT, "%s: a collector spool file, not a gpupack trace; "
+                            "convert it with gpupack import", path);
     page_size = (uint64_t)hdr[16] << 8 | hdr[17];
     if (page_size == 1)
         page_size = 65536;
@@ -89,11 +80,11 @@ static gp_status precheck(const char *path, gp_error *err)
     snprintf(wal, sizeof wal, "%s-wal", path);
     pages = be32(hdr + 28);
     if (be32(hdr + 24) == be32(hdr + 92) && pages > 0 && stat(wal, &wsb) < 0 &&
-        (uint64_t)sb.st_size < pages * page_size)
+        (uint64_t)size_bytes < pages * page_size)
         return gp_error_set(err, GP_ERR_INPUT,
                             "%s: the trace is truncated: its header says %" PRIu64
                             " bytes but the file has %lld; it was cut short while being copied "
-                            "or written", path, pages * page_size, (long long)sb.st_size);
+                            "or written", path, pages * page_size, (long long)size_bytes);
     return GP_OK;
 }
 
