@@ -182,7 +182,8 @@ static gp_status file_open(kx_file *f, const char *path, int read_ahead, gp_erro
     }
     if (!f->gzip) {
         i = gp_infile_bom_len(head, (size_t)n);
-        while (i < (size_t)n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\n' || head[i] == '\r'))
+        while (i < (size_t)n &&
+               (head[i] == ' ' || head[i] == '\t' || head[i] == '\n' || head[i] == '\r'))
             i++;
         if (i < (size_t)n && head[i] != '{' && head[i] != '[') {
             close(fd);

@@ -138,7 +138,8 @@ int main(void)
         const char *p = tmpdir_path("trace.json");
         write_file(p, "{\"traceEvents\": []}\n", 20);
         is_int(read_all(p, &err), GP_ERR_INPUT, "JSON refused");
-        like(err.msg, "trace.json: a PyTorch profiler (JSON) trace, not a gpupack trace", "message");
+        like(err.msg, "trace.json: a PyTorch profiler (JSON) trace, not a gpupack trace",
+             "message");
         like(err.msg, "gpupack import", "and points to import");
     }
     {
