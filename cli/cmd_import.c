@@ -70,11 +70,6 @@ static int import_other(const char *in, const char *out, int force)
         fprintf(stderr, "gpupack import: %s is already a gpupack trace\n", in);
         return CLI_EXIT_USAGE;
     }
-    if (k != GP_INPUT_KINETO && k != GP_INPUT_NSYS) {
-        fprintf(stderr, "gpupack import: %s: not a spool, PyTorch profiler trace or Nsight "
-                "Systems export\n", in);
-        return CLI_EXIT_USAGE;
-    }
     job = gp_job_new();
     if (!job)
         return CLI_EXIT_INTERNAL;
@@ -117,7 +112,9 @@ static int import_run(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     const char *out = NULL;
-    int c, force = 0, kind;
+    gp_error err = { 0 };
+    gp_input_kind kind;
+    int c, force = 0;
 
     optind = 1;
     opterr = 0;
@@ -138,12 +135,11 @@ static int import_run(int argc, char **argv)
         return cli_usage_error("import", "one file at a time ('%s' is extra)", argv[optind + 1]);
     if (!out)
         return cli_usage_error("import", "no output trace; give one with -o TRACE");
-    kind = gp_spool_sniff(argv[optind]);
-    if (kind < 0) {
-        fprintf(stderr, "gpupack import: %s: cannot read it\n", argv[optind]);
-        return CLI_EXIT_USAGE;
+    if (gp_input_check(argv[optind], &kind, &err) != GP_OK) {
+        fprintf(stderr, "gpupack import: %s\n", err.msg);
+        return gp_status_exit_code(err.code);
     }
-    if (kind == 1)
+    if (kind == GP_INPUT_SPOOL)
         return import_spool(argv[optind], out, force);
     return import_other(argv[optind], out, force);
 }

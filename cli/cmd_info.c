@@ -19,7 +19,8 @@ static void info_usage(FILE *out)
             "usage: gpupack info [options] TRACE...\n"
             "\n"
             "Shows what a gpupack trace holds: where it came from, whether it is complete,\n"
-            "its processes and devices, record counts, time span and lost records.\n"
+            "whether it is intact (SQLite's quick_check; exit 2 when damaged), its\n"
+            "processes and devices, record counts, time span and lost records.\n"
             "\n"
             "Options:\n"
             "  -h, --help   show this help\n");
@@ -242,13 +243,39 @@ static void print_format(gp_trace *t, int busy)
     free(why);
 }
 
+/* The integrity line (SQLite's quick_check: pages and record formats, one
+ * read of the file). Returns 0 if intact; else the exit code, with the first
+ * problem in msg (cap bytes) for the caller to print after what it can read. */
+static int print_integrity(gp_trace *t, const char *path, char *msg, size_t cap)
+{
+    gp_error err = { 0 };
+    char first[400];
+    int n;
+
+    if (gp_trace_quick_check(t, &n, first, sizeof first, &err) != GP_OK) {
+        printf("  integrity   not checked\n");
+        snprintf(msg, cap, "%s", err.msg);
+        return gp_status_exit_code(err.code);
+    }
+    if (n == 0) {
+        printf("  integrity   ok (SQLite quick_check)\n");
+        return 0;
+    }
+    printf("  integrity   DAMAGED: %s%d problem%s (SQLite quick_check)\n",
+           n >= GP_QUICK_CHECK_MAX ? "at least " : "", n, n == 1 ? "" : "s");
+    snprintf(msg, cap, "%s: the trace is damaged: SQLite's integrity check found %s%d problem%s, "
+             "the first: %s", path, n >= GP_QUICK_CHECK_MAX ? "at least " : "", n,
+             n == 1 ? "" : "s", first);
+    return gp_status_exit_code(GP_ERR_INPUT);
+}
+
 static int info_one(const char *path)
 {
     gp_error err = { 0 };
     int busy = gp_writer_busy(path); /* before the trace is open: see store.h */
     gp_trace *t = gp_trace_open(path, &err);
-    char *source;
-    int rc = 0;
+    char *source, damage[600];
+    int rc = 0, rc_damage;
 
     if (!t) {
         fprintf(stderr, "gpupack info: %s\n", err.msg);
@@ -263,11 +290,18 @@ static int info_one(const char *path)
     print_created(t);
     print_recorder(t);
     free(source);
+    rc_damage = print_integrity(t, path, damage, sizeof damage);
     if (print_processes(t, &err) < 0 || print_devices(t, &err) < 0 ||
         print_counts(t, &err) < 0 || print_dropped(t, &err) < 0) {
         fflush(stdout);
         fprintf(stderr, "gpupack info: %s\n", err.msg);
         rc = gp_status_exit_code(err.code);
+    }
+    if (rc_damage) {
+        fflush(stdout);
+        fprintf(stderr, "gpupack info: %s\n", damage);
+        if (rc_damage > rc)
+            rc = rc_damage;
     }
     gp_trace_close(t);
     return rc;

@@ -134,11 +134,22 @@ int gp_trace_schema_version(const gp_trace *t);
 int gp_trace_complete(const gp_trace *t);
 
 /* Text of a string id; "" for 0 or an id not in the trace. The first call
- * loads the strings table (O(strings)); later calls are O(1). The pointer
- * lives as long as the trace. */
+ * loads the strings table (O(strings) time and memory, whatever the ids);
+ * later calls are O(1) for the dense ids a writer gives, O(log strings) for
+ * others. The pointer lives as long as the trace. */
 const char *gp_trace_string(gp_trace *t, gp_strid id);
-/* Ids run from 1 to gp_trace_string_count() - 1 (loads the table). */
+/* The trace holds gp_trace_string_count() - 1 strings (loads the table).
+ * A trace gp_writer wrote numbers them densely from 1; a damaged or edited
+ * one may not, so an id may be larger than the count. */
 size_t gp_trace_string_count(gp_trace *t);
+/* SQLite's integrity check, PRAGMA quick_check: every page and record
+ * format, not index contents; one read of the whole file. *problems: how
+ * many it found (0: intact; at most GP_QUICK_CHECK_MAX, or 1 when the check
+ * itself stops on the damage), the first one's text in first. GP_OK unless
+ * it could not run (out of memory, I/O error: err set). */
+#define GP_QUICK_CHECK_MAX 100
+gp_status gp_trace_quick_check(gp_trace *t, int *problems, char *first, size_t cap,
+                               gp_error *err);
 /* Meta value for key as a malloc'd string (caller frees), or NULL if absent. */
 char *gp_trace_meta(gp_trace *t, const char *key);
 

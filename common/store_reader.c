@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "infile.h"
 #include "store.h"
 #include "store_internal.h"
 
@@ -27,7 +29,8 @@ struct gp_trace {
     int version, complete;
     /* strings table, loaded on first use */
     int strings_loaded;
-    const char **strings;
+    const char **strings; /* strings[i]: the text of string_ids[i] */
+    uint32_t *string_ids; /* ascending */
     size_t n_strings;
     gp_arena string_text;
 };
@@ -49,33 +52,23 @@ static uint32_t be32(const unsigned char *p)
  * file, not shorter than its header says. */
 static gp_status precheck(const char *path, gp_error *err)
 {
-    unsigned char hdr[100];
+    unsigned char hdr[GP_INFILE_HEAD_BYTES];
     char wal[4096];
-    struct stat sb, wsb;
+    struct stat wsb;
     uint64_t page_size, pages;
-    ssize_t n;
-    int fd;
+    int64_t size_bytes;
+    gp_infile_kind kind;
+    size_t n;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return gp_error_set(err, errno == ENOENT ? GP_ERR_INPUT : GP_ERR_IO, "%s: %s", path,
-                            strerror(errno));
-    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return gp_error_set(err, GP_ERR_INPUT, "%s: not a regular file", path);
-    }
-    n = read(fd, hdr, sizeof hdr);
-    close(fd);
-    if (n == 0)
-        return gp_error_set(err, GP_ERR_INPUT, "%s: the file is empty, not a gpupack trace", path);
-    if (n >= 16 && n < (ssize_t)sizeof hdr && memcmp(hdr, "SQLite format 3", 16) == 0)
-        return gp_error_set(err, GP_ERR_INPUT,
-                            "%s: the trace is truncated: only %zd bytes are left; it was cut "
-                            "short while being copied or written", path, n);
-    if (n < (ssize_t)sizeof hdr || memcmp(hdr, "SQLite format 3", 16) != 0)
-        return gp_error_set(err, GP_ERR_INPUT,
-                            "%s: not a gpupack trace (not an SQLite file; for PyTorch profiler "
-                            "or Nsight Systems files use gpupack import)", path);
+    if (gp_infile_sniff(path, hdr, &n, &size_bytes, &kind, err) != GP_OK)
+        return err ? err->code : GP_ERR_INPUT;
+    if (kind == GP_INFILE_GZIP || kind == GP_INFILE_JSON)
+        return gp_error_set(err, GP_ERR_INPUT, "%s: a PyTorch profiler (JSON) trace, not a gpupack "
+                            "trace; analyze and report read it as it is, gpupack import "
+                            "converts it", path);
+    if (kind == GP_INFILE_SPOOL)
+        return gp_error_set(err, GP_ERR_INPUT, "%s: a collector spool file, not a gpupack trace; "
+                            "convert it with gpupack import", path);
     page_size = (uint64_t)hdr[16] << 8 | hdr[17];
     if (page_size == 1)
         page_size = 65536;
@@ -87,11 +80,11 @@ static gp_status precheck(const char *path, gp_error *err)
     snprintf(wal, sizeof wal, "%s-wal", path);
     pages = be32(hdr + 28);
     if (be32(hdr + 24) == be32(hdr + 92) && pages > 0 && stat(wal, &wsb) < 0 &&
-        (uint64_t)sb.st_size < pages * page_size)
+        (uint64_t)size_bytes < pages * page_size)
         return gp_error_set(err, GP_ERR_INPUT,
                             "%s: the trace is truncated: its header says %" PRIu64
                             " bytes but the file has %lld; it was cut short while being copied "
-                            "or written", path, pages * page_size, (long long)sb.st_size);
+                            "or written", path, pages * page_size, (long long)size_bytes);
     return GP_OK;
 }
 
@@ -132,6 +125,7 @@ void gp_trace_close(gp_trace *t)
         return;
     sqlite3_close(t->db);
     free(t->strings);
+    free(t->string_ids);
     gp_arena_free(&t->string_text);
     free(t->path);
     free(t);
@@ -167,61 +161,125 @@ char *gp_trace_meta(gp_trace *t, const char *key)
     return value;
 }
 
-/* Loads the whole strings table: O(strings). On failure every lookup
- * returns "" (records stay readable). */
+/* Loads the whole strings table: O(strings) time and memory, whatever the
+ * ids (the table is sized by its rows, never by its largest id). Rows whose
+ * id is not a gp_strid (0, negative, over 2^32 - 1) are left out. On
+ * failure every lookup returns "" (records stay readable). */
 static void load_strings(gp_trace *t)
 {
     sqlite3_stmt *st = NULL;
-    int64_t max_id = 0;
+    int64_t rows = 0;
+    size_t n = 0;
 
     t->strings_loaded = 1;
-    if (sqlite3_prepare_v2(t->db, "SELECT max(id) FROM strings", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        max_id = sqlite3_column_int64(st, 0);
+    if (sqlite3_prepare_v2(t->db, "SELECT count(*) FROM strings WHERE id BETWEEN 1 AND 4294967295",
+                           -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        rows = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    if (max_id <= 0 || max_id > UINT32_MAX)
+    if (rows <= 0 || (uint64_t)rows > SIZE_MAX / sizeof(const char *))
         return;
-    t->strings = calloc((size_t)max_id + 1, sizeof *t->strings);
-    if (!t->strings)
+    t->strings = calloc((size_t)rows, sizeof *t->strings);
+    t->string_ids = calloc((size_t)rows, sizeof *t->string_ids);
+    if (!t->strings || !t->string_ids)
         return;
-    t->n_strings = (size_t)max_id + 1;
     st = NULL;
-    if (sqlite3_prepare_v2(t->db, "SELECT id, text FROM strings", -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(t->db, "SELECT id, text FROM strings WHERE id BETWEEN 1 AND 4294967295 "
+                           "ORDER BY id", -1, &st, NULL) != SQLITE_OK) {
         sqlite3_finalize(st);
         return;
     }
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (n < (size_t)rows && sqlite3_step(st) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
         const unsigned char *text = sqlite3_column_text(st, 1);
         int len = sqlite3_column_bytes(st, 1);
         char *copy;
 
-        if (id <= 0 || id > max_id || !text)
-            continue;
+        if (!text || (n && (uint32_t)id <= t->string_ids[n - 1]))
+            continue; /* ascending ids only: the binary search relies on it */
         copy = gp_arena_alloc(&t->string_text, (size_t)len + 1);
         if (!copy)
             break;
         memcpy(copy, text, (size_t)len);
         copy[len] = '\0';
-        t->strings[id] = copy;
+        t->string_ids[n] = (uint32_t)id;
+        t->strings[n++] = copy;
     }
     sqlite3_finalize(st);
+    t->n_strings = n;
+}
+
+gp_status gp_trace_quick_check(gp_trace *t, int *problems, char *first, size_t cap,
+                               gp_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, n = 0;
+    char sql[64];
+
+    *problems = 0;
+    if (cap)
+        first[0] = '\0';
+    snprintf(sql, sizeof sql, "PRAGMA quick_check(%d)", GP_QUICK_CHECK_MAX);
+    rc = sqlite3_prepare_v2(t->db, sql, -1, &st, NULL);
+    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+        const char *msg;
+        if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+            break;
+        msg = (const char *)sqlite3_column_text(st, 0);
+        if (!msg || strcmp(msg, "ok") == 0)
+            continue;
+        if (n++ == 0 && cap)
+            snprintf(first, cap, "%s", msg);
+    }
+    if (rc != SQLITE_DONE) {
+        /* damage bad enough that the check itself stops counts as one problem */
+        if (n++ == 0 && cap)
+            snprintf(first, cap, "%s", sqlite3_errmsg(t->db));
+        if (rc == SQLITE_NOMEM || rc == SQLITE_IOERR) {
+            sqlite3_finalize(st);
+            return gp_error_set(err, rc == SQLITE_NOMEM ? GP_ERR_NOMEM : GP_ERR_IO,
+                                "%s: checking the trace: %s", t->path, first);
+        }
+    }
+    sqlite3_finalize(st);
+    *problems = n;
+    return GP_OK;
 }
 
 size_t gp_trace_string_count(gp_trace *t)
 {
     if (!t->strings_loaded)
         load_strings(t);
-    return t->n_strings;
+    return t->n_strings + 1;
+}
+
+/* Index of id in the ascending string_ids, or -1: O(1) where the ids are
+ * dense from 1 (as the writer gives them), else O(log strings). */
+static ptrdiff_t string_index(const gp_trace *t, gp_strid id)
+{
+    size_t lo = 0, hi = t->n_strings;
+
+    if (id == 0)
+        return -1;
+    if (id <= t->n_strings && t->string_ids[id - 1] == id)
+        return (ptrdiff_t)id - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->string_ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->n_strings && t->string_ids[lo] == id ? (ptrdiff_t)lo : -1;
 }
 
 const char *gp_trace_string(gp_trace *t, gp_strid id)
 {
+    ptrdiff_t i;
+
     if (!t->strings_loaded)
         load_strings(t);
-    if (id == 0 || id >= t->n_strings || !t->strings[id])
-        return "";
-    return t->strings[id];
+    i = string_index(t, id);
+    return i < 0 ? "" : t->strings[i];
 }
 
 /* Appends " WHERE ..." for filter f to sql; binds come in order

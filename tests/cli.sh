@@ -128,10 +128,82 @@ run gpupack info "$T/empty.gpupack"
 is "$rc" 2 "empty file: exit 2"
 like "$err" "empty.gpupack: the file is empty" "empty file message"
 
-head -c 5000 /dev/urandom >"$T/random.gpupack"
+{ printf '\x8f'; head -c 5000 /dev/urandom; } >"$T/random.gpupack" # 0x8f: neither JSON nor gzip
 run gpupack info "$T/random.gpupack"
 is "$rc" 2 "random bytes: exit 2"
-like "$err" "random.gpupack: not a gpupack trace" "random bytes message"
+like "$err" "random.gpupack: not a trace gpupack reads (it starts with bytes 8f " \
+    "random bytes message"
+
+printf '{"traceEvents": []}' >"$T/kineto.json"
+run gpupack info "$T/kineto.json"
+is "$rc" 2 "a PyTorch profiler trace: exit 2"
+like "$err" "kineto.json: a PyTorch profiler (JSON) trace, not a gpupack trace" "says what it is"
+
+python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("create table t(a)")' \
+    "$T/other.sqlite"
+run gpupack info "$T/other.sqlite"
+is "$rc" 2 "another program's SQLite file: exit 2"
+like "$err" "other.sqlite: not a gpupack trace (an SQLite database of another program" \
+    "says what it is"
+
+# A damaged trace: info runs SQLite's integrity check (PRAGMA quick_check) and
+# says what it found; analyze meets the same damage while reading. The damage:
+# in one row of the kernel table, the serial type of the last column (pid)
+# says a 57-byte BLOB, longer than what is left of the record (SQLite's
+# record format), so the columns before it read and the row does not.
+"$MKTRACE" "$T/big.gpupack" --kernels 3000
+python3 - "$T/big.gpupack" "$T/damaged.gpupack" <<'EOF'
+import sqlite3, struct, sys
+src, dst = sys.argv[1:3]
+root = sqlite3.connect(src).execute(
+    "select rootpage from sqlite_master where name = 'kernel'").fetchone()[0]
+d = bytearray(open(src, "rb").read())
+ps = struct.unpack(">H", d[16:18])[0]
+ps = 65536 if ps == 1 else ps
+
+def varint(p):
+    v = 0
+    for i in range(8):
+        v = (v << 7) | (d[p + i] & 0x7f)
+        if not d[p + i] & 0x80:
+            return v, p + i + 1
+    return (v << 8) | d[p + 8], p + 9
+
+def page(n):  # byte offset of page n, the header after the file header on page 1
+    return (n - 1) * ps + (100 if n == 1 else 0)
+
+b = page(root)
+assert d[b] == 5, "kernel's root is an interior page"
+cell = (root - 1) * ps + struct.unpack(">H", d[b + 12:b + 14])[0]
+leaf = struct.unpack(">I", d[cell:cell + 4])[0]  # its first child
+b = page(leaf)
+assert d[b] == 13, "a table leaf page"
+p = (leaf - 1) * ps + struct.unpack(">H", d[b + 8:b + 10])[0]
+_, p = varint(p)  # payload size
+_, p = varint(p)  # rowid
+hdr = p
+hlen, p = varint(p)
+last = None
+while p < hdr + hlen:
+    last = p
+    _, p = varint(p)
+assert p - last == 1 and d[last] <= 9, "pid stored as an integer"
+d[last] = 0x7f  # a BLOB of (0x7f - 12) / 2 = 57 bytes
+open(dst, "wb").write(d)
+EOF
+run gpupack analyze "$T/damaged.gpupack"
+is "$rc" 2 "analyze on the damaged trace: exit 2"
+like "$err" "damaged.gpupack: the trace is damaged (database disk image is malformed" \
+    "analyze: the trace is damaged"
+run gpupack info "$T/damaged.gpupack"
+is "$rc" 2 "info on the damaged trace: exit 2"
+like "$out" "integrity   DAMAGED: 1 problem (SQLite quick_check)" "info: the integrity line says so"
+like "$err" "damaged.gpupack: the trace is damaged: SQLite's integrity check found 1 problem" \
+    "info: the message names the file and the damage"
+like "$out" "kernel 3,000" "info: what can be read is still shown"
+run gpupack info "$T/big.gpupack"
+is "$rc" 0 "info on the intact original: exit 0"
+like "$out" "integrity   ok (SQLite quick_check)" "info: intact"
 
 head -c 20000 "$T/ok.gpupack" >"$T/truncated.gpupack"
 run gpupack info "$T/truncated.gpupack"

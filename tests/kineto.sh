@@ -41,8 +41,9 @@ path = sys.argv[1]
 with open(path, "rb") as f:
     gz = f.read(2) == b"\x1f\x8b"
 with (gzip.open(path, "rb") if gz else open(path, "rb")) as f:
-    doc = json.load(f, parse_float=Decimal)
-ev = doc["traceEvents"]
+    doc = json.load(f, parse_float=Decimal)  # bytes: a UTF-8 byte order mark is allowed
+top = doc if isinstance(doc, dict) else {}     # Chrome's JSON Array Format: just the events
+ev = doc["traceEvents"] if isinstance(doc, dict) else doc
 
 def ns(x):  # exact: the decimal text times 1000
     v = Decimal(x) * 1000
@@ -61,8 +62,8 @@ sets = of("gpu_memset", "Memset")
 runtime = of("cuda_runtime", "Runtime")
 syncs = of("cuda_sync")
 out = {}
-out["rank"] = doc.get("distributedInfo", {}).get("rank", 0)
-out["devices"] = len(doc.get("deviceProperties", []))
+out["rank"] = top.get("distributedInfo", {}).get("rank", 0)
+out["devices"] = len(top.get("deviceProperties", []))
 out["kernels"] = len(kernels)
 out["memcpys"] = len(copies)
 out["memsets"] = len(sets)
@@ -249,8 +250,15 @@ bad random.gz "gzip"
 printf '{"schemaVersion": 1, "deviceProperties": []}' | gzip >"$T/noevents.json.gz"
 bad noevents.json.gz "not a PyTorch profiler trace: no traceEvents"
 
-printf '[{"ph": "X"}]' >"$T/array.json"
-bad array.json "no traceEvents"
+printf '[{"ph": "X", "cat": "kernel", "name": "k", "ts": 1, "dur": 1},\n {"ph": "X", "cat": "ker' \
+    >"$T/cutarray.json"
+bad cutarray.json "invalid JSON: unterminated string at line 2, column 21"
+
+printf '[{"ph": "X", "cat": "kernel", "name": "k", "ts": 1, "dur": 1},]' >"$T/commaarray.json"
+bad commaarray.json "invalid JSON: unexpected ']', expected a value"
+
+printf '[1]' >"$T/numarray.json"
+bad numarray.json "traceEvents[0] is not an object"
 
 printf '{"traceEvents": [\n  {"ph": "X",, "cat": "kernel"}\n]}\n' | gzip >"$T/badjson.json.gz"
 bad badjson.json.gz "invalid JSON: unexpected ',', expected a string key at line 2, column 14 (byte 31)"
@@ -321,10 +329,98 @@ fi
 
 run dump "$T/does-not-exist.json"
 is "$rc" 2 "a missing file: exit 2"
-like "$err" "$T/does-not-exist.json: cannot open: No such file or directory" "a missing file: says so"
+like "$err" "$T/does-not-exist.json: No such file or directory" "a missing file: says so"
+
+# Not regular files: refused with what they are, never read (a FIFO without a
+# writer would block open() and read() forever; /dev/zero never ends).
+mkdir "$T/dir.json"
+bad dir.json "a directory, not a regular file"
+if mkfifo "$T/fifo.json" 2>/dev/null; then
+    run timeout 60 "$DUMP" "$T/fifo.json"
+    is "$rc" 2 "a FIFO: exit 2, at once (124: it blocked until the timeout)"
+    like "$err" "$T/fifo.json: a named pipe (FIFO), not a regular file" "a FIFO: says so"
+    run timeout 60 "$DUMP" --sniff "$T/fifo.json"
+    is "$out" "sniff=-1" "sniff: a FIFO cannot be read, and is not waited for"
+else
+    skip "mkfifo failed"; skip "mkfifo failed"; skip "mkfifo failed"
+fi
+run timeout 60 "$DUMP" /dev/zero
+is "$rc" 2 "/dev/zero: exit 2 (124: it read forever)"
+like "$err" "/dev/zero: a character device, not a regular file" "/dev/zero: says so"
+
+# ---- Chrome's JSON Array Format and a UTF-8 byte order mark ----------------
+# The Trace Event Format's "JSON Array Format" is a bare array of events; its
+# closing ']' may be missing (a killed writer never wrote it). RFC 8259 lets a
+# reader skip a UTF-8 byte order mark. variants SRC PREFIX: from the events of
+# SRC (a Kineto trace), PREFIX.json (the array), PREFIX_open.json (no ']'),
+# PREFIX_comma.json (no ']', a trailing ','), PREFIX_bom.json (a byte order
+# mark, no ']') and PREFIX_obj_bom.json (SRC as it is behind a byte order mark).
+variants() {
+    python3 - "$1" "$2" <<'EOF'
+import gzip, json, sys
+src, out = sys.argv[1], sys.argv[2]
+with open(src, "rb") as f:
+    gz = f.read(2) == b"\x1f\x8b"
+raw = (gzip.open if gz else open)(src, "rb").read()
+arr = json.dumps(json.loads(raw)["traceEvents"], indent=1)
+assert arr.endswith("]")
+open(out + ".json", "w").write(arr)
+open(out + "_open.json", "w").write(arr[:-1])
+open(out + "_comma.json", "w").write(arr[:-1].rstrip() + ",\n")
+open(out + "_bom.json", "wb").write(b"\xef\xbb\xbf" + arr[:-1].encode())
+open(out + "_obj_bom.json", "wb").write(b"\xef\xbb\xbf" + raw)
+EOF
+}
+# same_as FILE NAME: every key of FILE's load as in WANT, but rank and devices
+# (a bare array has no distributedInfo or deviceProperties)
+same_as() {
+    local k diffs=""
+    run dump "$1"
+    is "$rc" 0 "$2: loads"
+    parse GOT "$out"
+    for k in $KEYS; do
+        case $k in rank|devices) continue ;; esac
+        [ "${GOT[$k]}" = "${WANT[$k]}" ] || diffs="$diffs $k=${GOT[$k]} (want ${WANT[$k]})"
+    done
+    is "$diffs" "" "$2: every count and sum as the same events in the object format"
+}
+if command -v python3 >/dev/null; then
+    # The synthetic trace: against its own object format (checked above).
+    variants "$T/synth.json" "$T/sarr"
+    run dump "$T/synth.json"
+    parse WANT "$out"
+    for f in sarr sarr_open sarr_comma sarr_bom sarr_obj_bom; do
+        same_as "$T/$f.json" "synthetic, $f"
+    done
+    gzip -c "$T/sarr_obj_bom.json" >"$T/sarr_obj_bom.json.gz"
+    same_as "$T/sarr_obj_bom.json.gz" "synthetic, behind a byte order mark, gzip-compressed"
+    # A real trace: against python3's own reading of the complete array.
+    f="$TRACES/small_event_sync.json.gz"
+    if [ -f "$f" ]; then
+        variants "$f" "$T/small_arr"
+        compare "$T/small_arr.json" "small_event_sync as a bare array"
+        for v in small_arr_open small_arr_comma small_arr_bom; do
+            same_as "$T/$v.json" "small_event_sync, $v"
+        done
+        compare "$T/small_arr_obj_bom.json" "small_event_sync behind a byte order mark"
+    else
+        skip "$f not found"
+    fi
+    printf ' [\n' >"$T/empty_arr.json"
+    run dump "$T/empty_arr.json"
+    is "$rc" 0 "an array with no events and no ']': loads"
+    like "$out" "kernels=0" "and holds no kernels"
+    for f in sarr.json sarr_open.json sarr_comma.json sarr_bom.json sarr_obj_bom.json \
+             sarr_obj_bom.json.gz empty_arr.json; do
+        run dump --sniff "$T/$f"
+        is "$out" "sniff=1" "sniff: $f is a Kineto (Chrome) trace"
+    done
+else
+    skip "python3 not found: the JSON Array Format checks need it"
+fi
 
 # ---- sniffing ------------------------------------------------------------
-for f in noevents.json.gz random.bin random.gz empty.json array.json; do
+for f in noevents.json.gz random.bin random.gz empty.json numarray.json; do
     run dump --sniff "$T/$f"
     is "$out" "sniff=0" "sniff: $f is not a Kineto trace"
 done

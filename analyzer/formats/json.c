@@ -35,6 +35,8 @@ struct gp_json {
     uint64_t line;        /* current line, from 1 */
     uint64_t line_start;  /* input offset of its first byte */
     int eof, read_err, failed;
+    int started;          /* the byte order mark check is done */
+    int open_array;       /* gp_json_allow_open_array */
     int state, depth;
     unsigned char stack[GP_JSON_MAX_DEPTH]; /* 1 object, 0 array */
     const char *text;
@@ -94,6 +96,11 @@ gp_json *gp_json_new_mem(const char *data, size_t len)
         j->mem_len = len;
     }
     return j;
+}
+
+void gp_json_allow_open_array(gp_json *j)
+{
+    j->open_array = 1;
 }
 
 void gp_json_free(gp_json *j)
@@ -629,6 +636,13 @@ static gp_json_tok lex_value(gp_json *j, int c, int keep)
 
 static gp_json_tok at_end(gp_json *j)
 {
+    /* an open top-level array ends with the input (also after a last ',') */
+    if (j->open_array && j->depth == 1 && !j->stack[0] &&
+        (j->state == ST_AFTER || j->state == ST_ARR_FIRST || j->state == ST_VALUE)) {
+        j->depth = 0;
+        j->state = ST_DONE;
+        return GP_JSON_ARRAY_END;
+    }
     switch (j->state) {
     case ST_DONE: return GP_JSON_END;
     case ST_START: return fail(j, j->end, "empty input: no JSON value");
@@ -638,6 +652,17 @@ static gp_json_tok at_end(gp_json *j)
     }
 }
 
+/* Skips a UTF-8 byte order mark at the very start of the input (RFC 8259
+ * section 8.1 lets a parser ignore it); anywhere else it is an error. */
+static void skip_bom(gp_json *j)
+{
+    j->started = 1;
+    while (j->end - j->pos < 3 && refill(j) > 0)
+        ;
+    if (j->end - j->pos >= 3 && memcmp(j->buf + j->pos, "\xef\xbb\xbf", 3) == 0)
+        j->pos += 3;
+}
+
 /* One token; keep: decode strings and copy numbers. */
 static gp_json_tok lex(gp_json *j, int keep)
 {
@@ -645,6 +670,8 @@ static gp_json_tok lex(gp_json *j, int keep)
 
     if (j->failed)
         return GP_JSON_ERROR;
+    if (!j->started)
+        skip_bom(j);
     j->text = "";
     j->text_len = 0;
     for (;;) {

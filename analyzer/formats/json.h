@@ -69,6 +69,13 @@ gp_json *gp_json_new(gp_json_read_fn read, void *ctx);
 /* A tokenizer over len bytes at data (not copied: keep them alive). */
 gp_json *gp_json_new_mem(const char *data, size_t len);
 void gp_json_free(gp_json *j);
+/* Lets a top-level array end with the input, without its ']' (also after a
+ * last ','), as Chrome's Trace Event "JSON Array Format" allows: the
+ * tokenizer then gives the ARRAY_END itself. A ']' written after a ',' is
+ * still an error, and so is any other container left open. Call before the
+ * first gp_json_next. A UTF-8 byte order mark at the start is always
+ * skipped. */
+void gp_json_allow_open_array(gp_json *j);
 
 /* The next token. After GP_JSON_END or GP_JSON_ERROR it returns the same. */
 gp_json_tok gp_json_next(gp_json *j);

@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include "common/infile.h"
 #include "analyzer/formats/kineto.h"
 #include "analyzer/formats/kineto_internal.h"
 
@@ -32,6 +35,7 @@ typedef struct kx_file {
     int gzip;                 /* the file starts with the gzip magic */
     char msg[GP_ERRMSG_MAX];  /* a read error, for kx_json_fail */
     gp_status code;
+    int unreadable;           /* not opened: missing, not a regular file, no access */
     uint64_t isize;           /* uncompressed size as gzip recorded it (mod 2^32), 0 unknown */
     /* read-ahead: chunks filled by the reader thread, consumed in order */
     pthread_t thread;
@@ -70,10 +74,10 @@ static long gz_read(kx_file *f, char *buf, size_t cap)
         snprintf(f->msg, sizeof f->msg, "%s: out of memory while decompressing", f->path);
         f->code = GP_ERR_NOMEM;
     } else {
-        /* zlib's message starts with the path it was given */
-        size_t plen = strlen(f->path);
-        if (strncmp(zmsg, f->path, plen) == 0 && zmsg[plen] == ':')
-            zmsg += plen + 1 + (zmsg[plen + 1] == ' ');
+        /* zlib's message starts with what it was given: "<fd:N>: " (gzdopen) */
+        const char *colon = zmsg[0] == '<' ? strstr(zmsg, ">: ") : NULL;
+        if (colon)
+            zmsg = colon + 3;
         snprintf(f->msg, sizeof f->msg, "%s: the gzip data is corrupt (%s): the file is damaged",
                  f->path, zmsg);
         f->code = GP_ERR_INPUT;
@@ -138,51 +142,63 @@ static long file_read(void *ctx, char *buf, size_t cap)
     return take;
 }
 
-/* Opens path; looks at its first bytes. Returns GP_OK, or an error: the
- * file cannot be opened, is empty, or is neither gzip nor a JSON object. */
+/* Opens path (a regular file only, never blocking: common/infile.h); looks
+ * at its first bytes. Returns GP_OK, or an error: the file cannot be opened
+ * or is not a regular file (f->unreadable set), is empty, or is neither
+ * gzip nor JSON. A UTF-8 byte order mark before the JSON is allowed. */
 static gp_status file_open(kx_file *f, const char *path, int read_ahead, gp_error *err)
 {
     unsigned char head[HEAD_BYTES];
-    size_t n, i = 0;
-    FILE *fp = fopen(path, "rb");
+    size_t i = 0;
+    struct stat sb;
+    long n;
+    int fd;
 
     memset(f, 0, sizeof *f);
     f->path = path;
-    if (!fp)
-        return gp_error_set(err, GP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    n = fread(head, 1, sizeof head, fp);
-    if (ferror(fp)) {
+    if ((fd = gp_infile_open(path, err)) < 0) {
+        f->unreadable = 1;
+        return err ? err->code : GP_ERR_INPUT;
+    }
+    if ((n = gp_infile_read(fd, head, sizeof head)) < 0 || fstat(fd, &sb) < 0) {
         int e = errno;
-        fclose(fp);
+        close(fd);
+        f->unreadable = 1;
         return gp_error_set(err, GP_ERR_IO, "%s: cannot read: %s", path, strerror(e));
     }
     f->gzip = n >= 2 && head[0] == 0x1f && head[1] == 0x8b;
     if (f->gzip) { /* gzip's trailer: the uncompressed size, mod 2^32 */
         unsigned char t[4];
-        if (fseek(fp, -4, SEEK_END) == 0 && fread(t, 1, 4, fp) == 4)
+        if (sb.st_size >= 4 && pread(fd, t, 4, sb.st_size - 4) == 4)
             f->isize = (uint64_t)t[0] | (uint64_t)t[1] << 8 | (uint64_t)t[2] << 16 |
                        (uint64_t)t[3] << 24;
-    } else if (fseek(fp, 0, SEEK_END) == 0) {
-        long end = ftell(fp);
-        f->isize = end > 0 ? (uint64_t)end : 0;
+    } else {
+        f->isize = sb.st_size > 0 ? (uint64_t)sb.st_size : 0;
     }
-    fclose(fp);
-    if (n == 0)
+    if (n == 0) {
+        close(fd);
         return gp_error_set(err, GP_ERR_INPUT,
                             "%s: the file is empty; expected a PyTorch profiler trace (.json or .json.gz)", path);
+    }
     if (!f->gzip) {
-        while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\n' || head[i] == '\r'))
+        i = gp_infile_bom_len(head, (size_t)n);
+        while (i < (size_t)n &&
+               (head[i] == ' ' || head[i] == '\t' || head[i] == '\n' || head[i] == '\r'))
             i++;
-        if (i < n && head[i] != '{' && head[i] != '[')
+        if (i < (size_t)n && head[i] != '{' && head[i] != '[') {
+            close(fd);
             return gp_error_set(err, GP_ERR_INPUT,
                                 "%s: neither gzip nor JSON (it starts with byte 0x%02x); expected a PyTorch "
                                 "profiler trace (.json or .json.gz)", path, head[i]);
+        }
     }
     errno = 0;
-    f->gz = gzopen(path, "rb");
-    if (!f->gz)
-        return gp_error_set(err, errno ? GP_ERR_IO : GP_ERR_NOMEM, "%s: cannot open: %s", path,
-                            errno ? strerror(errno) : "out of memory");
+    if (lseek(fd, 0, SEEK_SET) != 0 || !(f->gz = gzdopen(fd, "rb"))) {
+        int e = errno;
+        close(fd);
+        return gp_error_set(err, e ? GP_ERR_IO : GP_ERR_NOMEM, "%s: cannot open: %s", path,
+                            e ? strerror(e) : "out of memory");
+    }
     gzbuffer(f->gz, 64u * 1024u); /* reads of >= 128 KiB then inflate straight into our buffer */
     /* Read ahead on a thread when the input is worth it (falls back to
      * reading inline if memory or threads are short). */
@@ -369,7 +385,8 @@ static gp_status read_schema(kx_ctx *c)
                         c->path, s);
 }
 
-/* The whole document: { ..., "traceEvents": [...], ... }. */
+/* The whole document: { ..., "traceEvents": [...], ... }, or Chrome's JSON
+ * Array Format: just the events, [...], whose ']' may be missing. */
 static gp_status read_top(kx_ctx *c, int *dist_rank)
 {
     gp_json_tok t = gp_json_next(c->j);
@@ -378,6 +395,11 @@ static gp_status read_top(kx_ctx *c, int *dist_rank)
 
     if (t == GP_JSON_ERROR)
         return kx_json_fail(c);
+    if (t == GP_JSON_ARRAY_BEGIN) {
+        if ((st = kx_read_events(c)) != GP_OK)
+            return st;
+        return gp_json_next(c->j) == GP_JSON_END ? GP_OK : kx_json_fail(c);
+    }
     if (t != GP_JSON_OBJECT_BEGIN)
         goto not_kineto;
     while ((t = gp_json_next(c->j)) == GP_JSON_KEY) {
@@ -522,6 +544,7 @@ gp_status gp_kineto_load(gp_job *job, const char *path, gp_error *err)
         file_close(&f);
         return gp_error_set(err, GP_ERR_NOMEM, "%s: out of memory", path);
     }
+    gp_json_allow_open_array(c.j);
     st = read_top(&c, &dist_rank);
     gp_json_free(c.j);
     file_close(&f);
@@ -572,13 +595,18 @@ int gp_kineto_sniff(const char *path)
     int found = 0;
 
     if (file_open(&f, path, 0, &err) != GP_OK)
-        return err.code == GP_ERR_IO ? -1 : 0;
+        return err.code == GP_ERR_IO || f.unreadable ? -1 : 0;
     j = gp_json_new(sniff_read, &f);
     if (!j) {
         file_close(&f);
         return -1;
     }
-    if (gp_json_next(j) == GP_JSON_OBJECT_BEGIN) {
+    gp_json_allow_open_array(j);
+    t = gp_json_next(j);
+    if (t == GP_JSON_ARRAY_BEGIN) { /* Chrome's JSON Array Format: events, or none */
+        t = gp_json_next(j);
+        found = t == GP_JSON_OBJECT_BEGIN || t == GP_JSON_ARRAY_END;
+    } else if (t == GP_JSON_OBJECT_BEGIN) {
         while ((t = gp_json_next(j)) == GP_JSON_KEY) {
             if (strcmp(gp_json_text(j, NULL), "traceEvents") == 0) {
                 found = gp_json_next(j) == GP_JSON_ARRAY_BEGIN;

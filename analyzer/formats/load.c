@@ -1,11 +1,10 @@
 /* load.c: recognizing inputs and sending them to their loader. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "common/frame.h"
+#include "common/infile.h"
 #include "common/store.h"
 #include "analyzer/formats/kineto.h"
 #include "analyzer/formats/load.h"
@@ -18,30 +17,37 @@ const char *gp_input_kind_name(gp_input_kind k)
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
+gp_status gp_input_check(const char *path, gp_input_kind *kind, gp_error *err)
+{
+    unsigned char b[GP_INFILE_HEAD_BYTES];
+    gp_infile_kind k;
+    size_t n;
+    uint32_t app;
+
+    *kind = GP_INPUT_UNKNOWN;
+    if (gp_infile_sniff(path, b, &n, NULL, &k, err) != GP_OK)
+        return err ? err->code : GP_ERR_INPUT;
+    switch (k) {
+    case GP_INFILE_SQLITE:
+        app = (uint32_t)b[68] << 24 | (uint32_t)b[69] << 16 | (uint32_t)b[70] << 8 | b[71];
+        *kind = app == GP_STORE_APPLICATION_ID ? GP_INPUT_TRACE : GP_INPUT_NSYS;
+        break;
+    case GP_INFILE_SPOOL:
+        *kind = GP_INPUT_SPOOL;
+        break;
+    case GP_INFILE_GZIP: /* Kineto writes .json.gz */
+    case GP_INFILE_JSON:
+        *kind = GP_INPUT_KINETO;
+        break;
+    }
+    return GP_OK;
+}
+
 gp_input_kind gp_input_sniff(const char *path)
 {
-    unsigned char b[100];
-    FILE *f = fopen(path, "rb");
-    size_t n;
+    gp_input_kind k;
 
-    if (!f)
-        return GP_INPUT_UNKNOWN;
-    n = fread(b, 1, sizeof b, f);
-    fclose(f);
-    if (n >= GP_SPOOL_MAGIC_LEN && memcmp(b, GP_SPOOL_MAGIC, GP_SPOOL_MAGIC_LEN) == 0)
-        return GP_INPUT_SPOOL;
-    if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
-        return GP_INPUT_KINETO; /* gzip: Kineto writes .json.gz */
-    if (n >= 100 && memcmp(b, "SQLite format 3", 16) == 0) {
-        uint32_t app = (uint32_t)b[68] << 24 | (uint32_t)b[69] << 16 | (uint32_t)b[70] << 8 | b[71];
-        return app == GP_STORE_APPLICATION_ID ? GP_INPUT_TRACE : GP_INPUT_NSYS;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')
-            continue;
-        return b[i] == '{' || b[i] == '[' ? GP_INPUT_KINETO : GP_INPUT_UNKNOWN;
-    }
-    return GP_INPUT_UNKNOWN;
+    return gp_input_check(path, &k, NULL) == GP_OK ? k : GP_INPUT_UNKNOWN;
 }
 
 /* An SQLite file that is not a gpupack trace: an Nsight Systems export, or not ours. */
@@ -60,12 +66,11 @@ static gp_status gp_load_nsys_checked(gp_job *job, const char *path, gp_error *e
 
 gp_status gp_load_any(gp_job *job, const char *path, gp_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    gp_input_kind k;
 
-    if (!f)
-        return gp_error_set(err, GP_ERR_INPUT, "%s: %s", path, strerror(errno));
-    fclose(f);
-    switch (gp_input_sniff(path)) {
+    if (gp_input_check(path, &k, err) != GP_OK)
+        return err->code;
+    switch (k) {
     case GP_INPUT_TRACE:
         return gp_load_trace(job, path, err);
     case GP_INPUT_SPOOL:
@@ -76,7 +81,6 @@ gp_status gp_load_any(gp_job *job, const char *path, gp_error *err)
     case GP_INPUT_KINETO:
         return gp_kineto_load(job, path, err);
     default:
-        return gp_error_set(err, GP_ERR_INPUT, "%s: not a gpupack trace, PyTorch profiler "
-                            "trace or Nsight Systems export", path);
+        return gp_error_set(err, GP_ERR_INTERNAL, "%s: an input kind not handled", path);
     }
 }

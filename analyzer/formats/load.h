@@ -13,7 +13,12 @@ typedef enum gp_input_kind {
     GP_INPUT_UNKNOWN = 0, GP_INPUT_TRACE, GP_INPUT_KINETO, GP_INPUT_NSYS, GP_INPUT_SPOOL
 } gp_input_kind;
 
-/* What a file is, from its first bytes (and SQLite header). */
+/* What a file is, from its first bytes (and SQLite header); never blocks
+ * (common/infile.h). An input no reader takes (missing, not a regular file,
+ * empty, none of the formats) is an error with the message every command
+ * gives for it. */
+gp_status gp_input_check(const char *path, gp_input_kind *kind, gp_error *err);
+/* gp_input_check's kind, GP_INPUT_UNKNOWN on an error. */
 gp_input_kind gp_input_sniff(const char *path);
 const char *gp_input_kind_name(gp_input_kind k);
 

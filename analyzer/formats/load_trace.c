@@ -37,6 +37,11 @@ typedef struct loader {
     size_t n_procs;
 } loader;
 
+/* The job's id for trace string id; 0 ("") for an id the trace does not
+ * hold. The map is sized by the strings the file holds (never by an id, which
+ * a damaged file may make anything up to 2^32 - 1); an id past it (only in a
+ * file whose ids are not dense from 1) is looked up each time, O(log strings),
+ * and never when frozen: read_big_tables reads serially unless ids are dense. */
 static gp_strid str(loader *L, gp_strid id)
 {
     const char *s;
@@ -45,14 +50,15 @@ static gp_strid str(loader *L, gp_strid id)
         return 0;
     if (L->frozen) /* every id was mapped before the readers started */
         return id < L->n_smap ? L->smap[id] : 0;
-    if (id >= L->n_smap) {
-        size_t n = id + 1024;
-        gp_strid *p = realloc(L->smap, n * sizeof *p);
-        if (!p)
+    if (!L->smap) {
+        size_t n = gp_trace_string_count(L->t);
+        if (!(L->smap = calloc(n, sizeof *L->smap)))
             return 0;
-        memset(p + L->n_smap, 0, (n - L->n_smap) * sizeof *p);
-        L->smap = p;
         L->n_smap = n;
+    }
+    if (id >= L->n_smap) {
+        s = gp_trace_string(L->t, id);
+        return gp_job_intern(L->job, s, strlen(s));
     }
     if (!L->smap[id]) {
         s = gp_trace_string(L->t, id);

@@ -1,6 +1,7 @@
 /* test_json: the streaming JSON tokenizer (analyzer/formats/json.h): token tables,
  * escapes, surrogates, raw numbers, every chunk boundary, errors with
- * positions, the depth limit, truncated input, skip, number conversion. */
+ * positions, the depth limit, truncated input, skip, number conversion; a
+ * leading UTF-8 byte order mark; a top-level array without its ']'. */
 #include "config.h"
 
 #include <math.h>
@@ -126,6 +127,10 @@ static const struct { const char *doc, *want; } good[] = {
     { "[[[[]]],{\"x\":[{}]}]", "[ [ [ [ ] ] ] { Kx [ { } ] } ] $" },
     { "true", "T $" },
     { "null ", "0 $" },
+    /* a UTF-8 byte order mark at the start is skipped (RFC 8259 section 8.1) */
+    { "\xef\xbb\xbf{}", "{ } $" },
+    { "\xef\xbb\xbf \n[1]", "[ N1 ] $" },
+    { "\xef\xbb\xbf\"\xef\xbb\xbf\"", "S\\xef\\xbb\\xbf $" },
 };
 
 static const struct { const char *doc, *want; } bad[] = {
@@ -172,7 +177,10 @@ static const struct { const char *doc, *want; } bad[] = {
     { "\"ab\xe2\x82\"", "ERR invalid UTF-8 in string at line 1, column 4 (byte 3)" },
     { "\"\xe2\x82", "ERR unterminated string at line 1, column 1 (byte 0)" },
     { "[1]\x01", "[ N1 ] ERR unexpected byte 0x01, expected nothing after the document's value at line 1, column 4 (byte 3)" },
-    { "\xef\xbb\xbf{}", "ERR unexpected byte 0xef, expected a value at line 1, column 1 (byte 0)" },
+    { "\xef\xbb\xbf\xef\xbb\xbf{}", "ERR unexpected byte 0xef, expected a value at line 1, column 4 (byte 3)" },
+    { "\xef\xbb\xbf", "ERR empty input: no JSON value at line 1, column 4 (byte 3)" },
+    { "\xef\xbb{}", "ERR unexpected byte 0xef, expected a value at line 1, column 1 (byte 0)" },
+    { "[1]\xef\xbb\xbf", "[ N1 ] ERR unexpected byte 0xef, expected nothing after the document's value at line 1, column 4 (byte 3)" },
     { "{\"a\":1} x", "{ Ka N1 } ERR unexpected 'x', expected nothing after the document's value at line 1, column 9 (byte 8)" },
     { "[1,\n\n  x]", "[ N1 ERR unexpected 'x', expected a value at line 3, column 3 (byte 7)" },
 };
@@ -183,6 +191,50 @@ static const char sweep_doc[] =
     " \"ts\": 1712195495505582.988, \"dur\": 4.928,\n     \"args\": {\"grid\": [4, 106, 1], \"stream\": 7,"
     " \"x\": [true, false, null, -0.5e-3, {}], \"caf\xc3\xa9\": \"\xe2\x82\xac\xf0\x9f\x98\x80\"}}\n  ],"
     " \"e\": \"\\\"\\\\\\/\\b\\f\\r\\t\", \"n\": 0\n}\n";
+
+/* gp_json_allow_open_array: Chrome's JSON Array Format may lack its ']'. */
+static const struct { const char *doc, *want; } open_array[] = {
+    { "[", "[ ] $" },
+    { "[{}", "[ { } ] $" },
+    { "[{},", "[ { } ] $" },
+    { "[\n  {\"ph\": \"X\"},\n  {\"ph\": \"B\"},\n", "[ { Kph SX } { Kph SB } ] $" },
+    { "\xef\xbb\xbf[{}", "[ { } ] $" },
+    { "[[1]", "[ [ N1 ] ] $" },
+    { "[{}]", "[ { } ] $" },
+    { "{}", "{ } $" },
+    { "[{", "[ { ERR truncated input: the document ends inside an object at line 1, column 3 (byte 2)" },
+    { "[[1", "[ [ N1 ERR truncated input: the document ends inside an array at line 1, column 4 (byte 3)" },
+    { "{\"a\": [1", "{ Ka [ N1 ERR truncated input: the document ends inside an array at line 1, column 9 (byte 8)" },
+    { "[{},]", "[ { } ERR unexpected ']', expected a value at line 1, column 5 (byte 4)" },
+    { "[{}] x", "[ { } ] ERR unexpected 'x', expected nothing after the document's value at line 1, column 6 (byte 5)" },
+};
+
+static void test_open_array(void)
+{
+    for (size_t i = 0; i < sizeof open_array / sizeof open_array[0]; i++) {
+        for (size_t split = 0; split < 3; split++) { /* whole; 1 or 2 bytes, then 1 a time */
+            const char *doc = open_array[i].doc;
+            chunked c = { doc, strlen(doc), 0, split, 1, 0 };
+            gp_json *j = gp_json_new(chunked_read, &c);
+            char *got;
+            gp_json_allow_open_array(j);
+            if (split == 0)
+                c.step = 0;
+            got = tokens(j);
+            is_str(got, open_array[i].want, "open array [%zu], %s", i,
+                   split ? "read a byte at a time" : "read whole");
+            free(got);
+            gp_json_free(j);
+        }
+    }
+    /* without the option the missing ']' is an error */
+    {
+        char *got = tokens_of("[{}", 3, 0, 0);
+        is_str(got, "[ { } ERR truncated input: the document ends inside an array at line 1, "
+               "column 4 (byte 3)", "strict: a missing ']' is truncation");
+        free(got);
+    }
+}
 
 static void test_tables(void)
 {
@@ -452,6 +504,7 @@ static void test_numbers(void)
 int main(void)
 {
     test_tables();
+    test_open_array();
     test_chunks();
     test_depth();
     test_skip();

@@ -3,13 +3,18 @@
  * parts of the rank's arrays; these tests check that every record lands
  * once, in time order, joined to its launch, also when rows are missing
  * (a hole in the row numbers) and when a record names a process the trace
- * does not list (the loader starts again on one thread). Expected values
- * come from how the trace is built, not from the loader. */
+ * does not list (the loader starts again on one thread). String ids that
+ * no string holds (-1 stored, 0xFFFFFFFF read; 1e8) load as "" without a
+ * map sized by the id. Expected values come from how the trace is built,
+ * not from the loader. */
 #include "config.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "analyzer/formats/load.h"
 #include "analyzer/model/model.h"
@@ -90,8 +95,9 @@ static int kept(int i)
 }
 
 /* Checks the one rank against kernels i with keep(i): count, order, times,
- * names, launches. */
-static void check_rank(gp_job *job, const gp_rank *rk, int (*keep)(int), const char *what)
+ * names (of kernels from first_named on), launches. */
+static void check_rank_from(gp_job *job, const gp_rank *rk, int (*keep)(int), int first_named,
+                            const char *what)
 {
     size_t want = 0, j = 0;
     int order = 1, times = 1, names = 1, joins = 1;
@@ -110,7 +116,7 @@ static void check_rank(gp_job *job, const gp_rank *rk, int (*keep)(int), const c
         if (o->start_ns != T0 + 1000LL * i || o->end_ns != o->start_ns + 400 || o->blocks != 8 ||
             o->threads != 128 || o->stream != 7)
             times = 0;
-        if (strcmp(gp_job_str(job, o->name), name) != 0)
+        if (i >= first_named && strcmp(gp_job_str(job, o->name), name) != 0)
             names = 0;
         if (o->launch < 0 || (size_t)o->launch >= rk->n_calls ||
             rk->calls[o->launch].correlation != i + 1 ||
@@ -123,6 +129,11 @@ static void check_rank(gp_job *job, const gp_rank *rk, int (*keep)(int), const c
     ok(names, "%s: every kernel's name as written", what);
     ok(joins, "%s: every kernel joined to its own launch call", what);
     ok(rk->n_calls == N_KERNELS, "%s: %zu API calls (want %d)", what, rk->n_calls, N_KERNELS);
+}
+
+static void check_rank(gp_job *job, const gp_rank *rk, int (*keep)(int), const char *what)
+{
+    check_rank_from(job, rk, keep, 0, what);
 }
 
 static int all(int i)
@@ -145,6 +156,82 @@ static gp_job *load(const char *path, gp_error *err)
         return NULL;
     }
     return job;
+}
+
+/* Records whose string ids the strings table does not hold: -1 (SQLite
+ * keeps it; a reader sees 0xFFFFFFFF), 2^32 - 1 and `big`; devices named
+ * by such ids (device names are mapped on the loader's serial path). */
+static int make_hostile(const char *path, uint32_t stray_pid, long long big)
+{
+    char sql[512];
+
+    snprintf(sql, sizeof sql,
+             "UPDATE kernel SET name = -1 WHERE rowid = 1;"
+             "UPDATE kernel SET name = %lld WHERE rowid = 2;"
+             "UPDATE api SET name = 4294967295 WHERE rowid = 3;"
+             "INSERT INTO device(id, name, sm_count) VALUES (0, -1, 1), (1, %lld, 1),"
+             " (2, 4294967295, 1);", big, big);
+    return write_trace(path, 0, stray_pid) == 0 && run_sql(path, sql) == 0 ? 0 : -1;
+}
+
+/* Loads a hostile trace: every record there, the bad names "", the good
+ * names as written, the devices present with "" names. */
+static void check_hostile(const char *path, uint32_t stray_pid, const char *what)
+{
+    gp_error err = { 0 };
+    gp_job *job = load(path, &err);
+    const gp_rank *rk = NULL;
+    int bad_names = 1, devices = 0;
+
+    ok(job != NULL, "%s: loads%s%s", what, job ? "" : ": ", job ? "" : err.msg);
+    for (size_t i = 0; job && i < gp_job_rank_count(job); i++)
+        if (gp_job_rank(job, i)->pid == 1)
+            rk = gp_job_rank(job, i);
+    if (!rk) {
+        gp_job_free(job);
+        return;
+    }
+    for (size_t j = 0; j < rk->n_ops; j++) /* kernels 0 and 1 start first */
+        if (rk->ops[j].start_ns < T0 + 2000 && *gp_job_str(job, rk->ops[j].name))
+            bad_names = 0;
+    ok(bad_names, "%s: kernels named by unknown ids have the name \"\"", what);
+    check_rank_from(job, rk, stray_pid ? not_stray : all, 2, what);
+    for (size_t d = 0; d < rk->n_devices; d++)
+        devices += *gp_job_str(job, rk->devices[d].name) == '\0';
+    is_int(devices, 3, "%s: the 3 devices named by unknown ids, with the name \"\"", what);
+    gp_job_free(job);
+}
+
+/* Peak resident memory that loading path adds, in a child process (so the
+ * peak of earlier tests does not hide it); -1 if the load failed. */
+static long load_peak_kib(const char *path)
+{
+    int fds[2], status = 0;
+    long kib = -1;
+    pid_t pid;
+
+    if (pipe(fds) < 0 || (pid = fork()) < 0)
+        return -1;
+    if (pid == 0) {
+        struct rusage a, b;
+        gp_error err = { 0 };
+        gp_job *job;
+        close(fds[0]);
+        getrusage(RUSAGE_SELF, &a);
+        job = load(path, &err);
+        getrusage(RUSAGE_SELF, &b);
+        kib = job ? b.ru_maxrss - a.ru_maxrss : -1;
+        gp_job_free(job);
+        if (write(fds[1], &kib, sizeof kib) != sizeof kib)
+            _exit(1);
+        _exit(0);
+    }
+    close(fds[1]);
+    if (read(fds[0], &kib, sizeof kib) != sizeof kib)
+        kib = -1;
+    close(fds[0]);
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? kib : -1;
 }
 
 int main(void)
@@ -194,6 +281,25 @@ int main(void)
         check_rank(job, main_rank, not_stray, "unlisted process");
     }
     gp_job_free(job);
+
+    /* 4. String ids no string holds, on the two-thread path (kernels, API
+     * calls) and the serial one (devices; kernels of an unlisted process). */
+    ok(make_hostile(path, 0, 500000000LL) == 0, "trace with unknown string ids written");
+    check_hostile(path, 0, "unknown string ids");
+    ok(make_hostile(path, 4242, 500000000LL) == 0,
+       "trace with unknown string ids and an unlisted process written");
+    check_hostile(path, 4242, "unknown string ids, serial");
+
+    /* 5. An id of 10^8 in a small trace costs nothing: the id map is sized
+     * by the strings the file holds (a map sized by the id would touch
+     * 400 MB). */
+    {
+        long kib;
+        ok(make_hostile(path, 4242, 100000000LL) == 0, "trace with string id 10^8 written");
+        kib = load_peak_kib(path);
+        ok(kib >= 0 && kib < 64 * 1024, "string id 10^8: loading adds %ld KiB to the peak "
+           "resident memory (limit 64 MiB)", kib);
+    }
     tmpdir_remove();
     return done_testing();
 }

@@ -138,7 +138,8 @@ int main(void)
         const char *p = tmpdir_path("trace.json");
         write_file(p, "{\"traceEvents\": []}\n", 20);
         is_int(read_all(p, &err), GP_ERR_INPUT, "JSON refused");
-        like(err.msg, "trace.json: not a gpupack trace (not an SQLite file", "message");
+        like(err.msg, "trace.json: a PyTorch profiler (JSON) trace, not a gpupack trace",
+             "message");
         like(err.msg, "gpupack import", "and points to import");
     }
     {
@@ -152,6 +153,30 @@ int main(void)
         like(err.msg, "missing.gpupack: No such file", "message");
         is_int(read_all(tmpdir(), &err), GP_ERR_INPUT, "a folder");
         like(err.msg, "not a regular file", "message");
+    }
+    /* A strings table with ids no writer gives: 2^32 - 1 (a reader sized by
+     * the largest id would ask for 32 GiB), 2^32, 0 and negative ones (not
+     * gp_strid values: left out). The table is read whole, by its rows. */
+    {
+        const char *p = tmpdir_path("far.gpupack");
+        gp_writer *w = gp_writer_create(p, GP_WRITER_OVERWRITE, &err);
+        gp_trace *t;
+
+        gp_writer_intern(w, "first", 5, &err);
+        gp_writer_intern(w, "second", 6, &err);
+        gp_writer_close(w, &err);
+        sql(p, "INSERT INTO strings VALUES (4294967295, 'far'), (4294967296, 'too far'), "
+               "(0, 'zero'), (-5, 'negative')");
+        t = gp_trace_open(p, &err);
+        ok(t != NULL, "a trace with string ids up to 2^32 opens");
+        if (t) {
+            is_str(gp_trace_string(t, 1), "first", "string 1 reads back");
+            is_str(gp_trace_string(t, 2), "second", "string 2 reads back");
+            is_str(gp_trace_string(t, 4294967295u), "far", "string 2^32 - 1 reads back");
+            is_str(gp_trace_string(t, 3), "", "an id between them is unknown: \"\"");
+            is_str(gp_trace_string(t, 0), "", "id 0 is \"\", not the row with id 0");
+            gp_trace_close(t);
+        }
     }
     /* Random bytes, with and without a valid SQLite magic. */
     {
