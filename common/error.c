@@ -3,19 +3,26 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "common/text.h"
 #include "error.h"
 
 gp_status gp_error_set(gp_error *err, gp_status code, const char *fmt, ...)
 {
+    char raw[GP_ERRMSG_MAX];
     va_list ap;
 
     if (!err)
         return code;
     err->code = code;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    /* Messages quote paths and file contents (column names, event names):
+     * kept in their shown form, so no message carries a control character
+     * to the terminal or log that prints it. */
+    gp_text_show(err->msg, sizeof err->msg, raw, strlen(raw));
     return code;
 }
 

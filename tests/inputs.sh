@@ -77,6 +77,18 @@ head -c 60 "$T/ok.gpupack" >"$T/cut.gpupack"
 refused "an SQLite file cut inside its header" "$T/cut.gpupack" \
     "the file is truncated: only 60 bytes of an SQLite file are left"
 
+# ---- a file name with control characters: every message shows them --------
+esc="$T/name"$'\x1b'"]0;owned"$'\x07\x1b'"[2J.json"
+printf 'junk\n' >"$esc"
+each "$esc"
+raw=0
+for c in info analyze report diff top import; do
+    m="msg_$c"
+    case "${!m}" in *$'\x1b'* | *$'\x07'*) raw=1 ;; esac
+    like "${!m}" 'name\x1b]0;owned\x07\x1b[2J.json' "escaped name: $c shows the name's ESC and BEL as \\xHH"
+done
+ok "$raw" "escaped name: no message carries a raw ESC or BEL"
+
 # ---- accepted: a byte order mark, the JSON Array Format --------------------
 # One kernel of 2 us on stream 7 and its launch, written three ways.
 EV='{"ph": "X", "cat": "cuda_runtime", "name": "cudaLaunchKernel", "pid": 5, "tid": 5,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/error.h"
 #include "common/text.h"
 #include "tests/tap.h"
 
@@ -100,6 +101,14 @@ int main(void)
         ok(n <= 256 * GP_TEXT_GROWTH && !bad, "all 256 bytes: %zu bytes shown, no control", n);
         is_int(n, 32 * 4 + 95 + 4 + 128 * 3, "whole: 32 C0 + DEL as \\xHH, 95 printable, "
                                              "128 invalid as U+FFFD");
+    }
+    /* error messages quote paths and file contents: kept in the shown form */
+    {
+        gp_error err = { 0 };
+        is_int(gp_error_set(&err, GP_ERR_INPUT, "%s: column \"%s\" missing", "t\x1b[2J.sqlite",
+                            "a\x07\xff"), GP_ERR_INPUT, "gp_error_set returns its code");
+        is_str(err.msg, "t\\x1b[2J.sqlite: column \"a\\x07\xef\xbf\xbd\" missing",
+               "gp_error_set: ESC and BEL shown as \\xHH, 0xff as U+FFFD");
     }
     return done_testing();
 }
