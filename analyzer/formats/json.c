@@ -709,12 +709,10 @@ static gp_json_tok lex(gp_json *j, int keep)
                 gp_json_tok t = lex_string(j, keep, GP_JSON_KEY);
                 if (t != GP_JSON_KEY)
                     return t;
-                if (j->pos < j->end && j->buf[j->pos] == ':') { /* the usual "key": */
-                    j->pos++;
-                    j->state = ST_VALUE;
-                } else {
-                    j->state = ST_COLON;
-                }
+                /* The ':' is read with the value, never here: taking it
+                 * only when the buffer holds it made the offset after a
+                 * key depend on how the input was cut into reads. */
+                j->state = ST_COLON;
                 return t;
             }
         case ST_ARR_FIRST:
