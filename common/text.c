@@ -99,7 +99,11 @@ char *gp_text_fmt(char *buf, size_t cap, const char *s)
 
 void gp_text_put(FILE *out, const char *s)
 {
-    size_t n = s ? strlen(s) : 0, i = 0, plain = 0; /* s[plain..i): plain, not yet written */
+    size_t n, i = 0, plain = 0; /* s[plain..i): plain, not yet written */
+
+    if (!s)
+        return; /* fwrite of a NULL buffer, even of 0 bytes, is undefined */
+    n = strlen(s);
 
     while (i < n) {
         char one[GP_TEXT_SHOWN_MAX];
