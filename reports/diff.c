@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checked.h"
 #include "diff.h"
 
 typedef struct kagg {
@@ -38,7 +39,7 @@ static kagg *collect(const gp_analysis *a, size_t *n)
     for (size_t i = 0; i < k; i++) { /* merge equal names */
         if (*n && strcmp(v[*n - 1].name, v[i].name) == 0) {
             v[*n - 1].count += v[i].count;
-            v[*n - 1].total_ns += v[i].total_ns;
+            v[*n - 1].total_ns = gp_sat_add(v[*n - 1].total_ns, v[i].total_ns);
         } else {
             v[(*n)++] = v[i];
         }

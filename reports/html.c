@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "common/checked.h"
 #include "analyzer/model/classify.h"
 #include "common/format.h"
 #include "escape.h"
@@ -255,7 +256,7 @@ static void cause_table(gp_rctx *c, int ri, const gp_device_result *d)
     char b[64];
 
     for (int k = 0; k < GP_CAUSE_COUNT; k++)
-        all += d->causes[k].total_ns;
+        all = gp_sat_add(all, d->causes[k].total_ns);
     fprintf(f, "<h3>Idle causes, ");
     rank_name(c, (size_t)ri, 0);
     fprintf(f, " &middot; ");
@@ -319,7 +320,7 @@ static void kernels(gp_rctx *c)
         const gp_rank_result *r = &c->a->ranks[i];
         int64_t all = 0;
         for (size_t k = 0; k < r->n_kernels; k++)
-            all += r->kernels[k].total_ns;
+            all = gp_sat_add(all, r->kernels[k].total_ns);
         fprintf(f, "<h3>");
         rank_name(c, i, 1);
         fprintf(f, ": %zu distinct kernels and copies</h3>\n<table><tr><th>kernel</th>"

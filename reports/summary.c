@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "common/checked.h"
 #include "summary.h"
 
 void gp_report_summarize(const gp_analysis *a, gp_report_summary *s)
@@ -14,15 +15,15 @@ void gp_report_summarize(const gp_analysis *a, gp_report_summary *s)
         s->kernels_no_ts += (int64_t)r->kernels_no_ts;
         for (size_t k = 0; k < r->n_devices; k++) {
             const gp_device_result *d = &r->devices[k];
-            s->span_ns += d->last_ns - d->first_ns;
-            s->busy_ns += d->busy_ns;
-            s->idle_ns += d->idle_ns;
+            s->span_ns = gp_sat_add(s->span_ns, d->last_ns - d->first_ns);
+            s->busy_ns = gp_sat_add(s->busy_ns, d->busy_ns);
+            s->idle_ns = gp_sat_add(s->idle_ns, d->idle_ns);
             s->kernels += d->n_kernels;
             s->copies += d->n_copies;
             s->memsets += d->n_memsets;
             s->devices++;
             for (int c = 0; c < GP_CAUSE_COUNT; c++) {
-                s->cause_ns[c] += d->causes[c].total_ns;
+                s->cause_ns[c] = gp_sat_add(s->cause_ns[c], d->causes[c].total_ns);
                 s->cause_count[c] += d->causes[c].count;
             }
         }

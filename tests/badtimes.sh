@@ -81,6 +81,8 @@ for ext in html md json csv; do
 done
 run gpupack diff clean.gpupack edge.gpupack
 clean "edge: diff"
+run gpupack top --snapshot 100x30 edge.gpupack
+clean "edge: top's trace view"
 run gpupack analyze edge.gpupack
 clean "edge: analyze"
 unlike "$out" "impossible" "edge: nothing said to be left out"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checked.h"
 #include "analyzer/model/classify.h"
 #include "common/format.h"
 #include "fmt.h"
@@ -26,9 +27,9 @@ static void draw_summary(tui_app *a, tui_grid *g, tui_rect r)
     for (size_t i = 0; i < an->n_ranks; i++)
         for (size_t d = 0; d < an->ranks[i].n_devices; d++) {
             const gp_device_result *dr = &an->ranks[i].devices[d];
-            busy += dr->busy_ns;
-            span += dr->last_ns - dr->first_ns;
-            idle += dr->idle_ns;
+            busy = gp_sat_add(busy, dr->busy_ns);
+            span = gp_sat_add(span, dr->last_ns - dr->first_ns);
+            idle = gp_sat_add(idle, dr->idle_ns);
             nk += dr->n_kernels;
             nc += dr->n_copies;
             nm += dr->n_memsets;
@@ -68,9 +69,9 @@ static void draw_idle(tui_app *a, tui_grid *g, tui_rect r)
     for (size_t i = 0; i < an->n_ranks; i++)
         for (size_t d = 0; d < an->ranks[i].n_devices; d++)
             for (int c = 0; c < GP_CAUSE_COUNT; c++) {
-                tot[c] += an->ranks[i].devices[d].causes[c].total_ns;
+                tot[c] = gp_sat_add(tot[c], an->ranks[i].devices[d].causes[c].total_ns);
                 cnt[c] += an->ranks[i].devices[d].causes[c].count;
-                all += an->ranks[i].devices[d].causes[c].total_ns;
+                all = gp_sat_add(all, an->ranks[i].devices[d].causes[c].total_ns);
             }
     for (int c = 0; c < GP_CAUSE_COUNT; c++)
         order[c] = c;
@@ -237,7 +238,7 @@ static void draw_kernels(tui_app *a, tui_grid *g, tui_rect r)
         return;
     const gp_rank_result *rr = &a->trace.an->ranks[0];
     for (size_t i = 0; i < rr->n_kernels; i++)
-        all += rr->kernels[i].total_ns;
+        all = gp_sat_add(all, rr->kernels[i].total_ns);
     if (n == 0)
         tui_put(g, r.x + 1, y, inner, TUI_DIM, a->filter[0] ? "no kernel matches the filter" : "no kernels");
     for (int i = 0; i < n && y < r.y + r.h - 1; i++, y++) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checked.h"
 #include "timeline.h"
 
 #define MAX_STREAM_LANES 64
@@ -216,7 +217,8 @@ static int fill_lane(tui_lane *l, size_t total, int (*want)(const tui_lane *, si
     for (size_t i = 0; i < k; i++) {
         int64_t s, e;
         tui_lane_item(l, i, &s, &e);
-        l->cum[i + 1] = l->cum[i] + (e > s ? e - s : 0);
+        /* saturating: a sum of lengths in the trusted range can leave int64 */
+        l->cum[i + 1] = gp_sat_add(l->cum[i], e > s ? e - s : 0);
     }
     return 0;
 }
