@@ -261,40 +261,54 @@ static long seq_id(dm *d)
     return v + 1;
 }
 
-/* A qualifier sequence (qseq): the cv-qualifiers in the order GNU prints
- * them, 2 bits each from the lowest (1 const, 2 volatile, 3 restrict; 0
- * ends). GNU prints each qualifier once, in the reverse of the order of
- * first appearance in the mangled name: "Krf" is "float restrict const". */
+/* A qualifier sequence (qseq): the qualifiers in the order GNU prints them,
+ * 3 bits each from the lowest (Q_CONST ...; 0 ends). GNU prints each once,
+ * in the reverse of the order of first appearance in the mangled name:
+ * "Krf" is "float restrict const", "KDoFvvE" "void () noexcept const". */
+enum { Q_CONST = 1, Q_VOLATILE, Q_RESTRICT, Q_NOEXCEPT, Q_TXSAFE };
+#define QB 3
+#define QM 7
+
 static int qseq_has(int seq, int q)
 {
-    for (; seq; seq >>= 2)
-        if ((seq & 3) == q)
+    for (; seq; seq >>= QB)
+        if ((seq & QM) == q)
             return 1;
     return 0;
 }
 
+/* The cv-qualifiers of seq as bits: 1 const, 2 volatile, 4 restrict. */
 static int qseq_bits(int seq)
 {
     int bits = 0;
 
-    for (; seq; seq >>= 2)
-        bits |= 1 << ((seq & 3) - 1);
+    for (; seq; seq >>= QB)
+        if ((seq & QM) <= Q_RESTRICT)
+            bits |= 1 << ((seq & QM) - 1);
     return bits;
 }
 
-/* <CV-qualifiers> ::= [r] [V] [K], in any order and repeated as GNU takes them. */
-static int cv_qualifiers(dm *d)
+/* <CV-qualifiers> ::= [r] [V] [K], in any order and repeated as GNU takes
+ * them, added to seq; with fn, Do (noexcept) and Dx (transaction_safe) too. */
+static int qualifiers(dm *d, int seq, int fn)
 {
-    int seq = 0;
-
     for (;;) {
-        int c = peek(d), q = c == 'K' ? 1 : c == 'V' ? 2 : c == 'r' ? 3 : 0;
+        int c = peek(d), q = c == 'K' ? Q_CONST : c == 'V' ? Q_VOLATILE : c == 'r' ? Q_RESTRICT : 0;
+        if (fn && c == 'D' && peekat(d, 1) == 'o')
+            q = Q_NOEXCEPT;
+        else if (fn && c == 'D' && peekat(d, 1) == 'x')
+            q = Q_TXSAFE;
         if (!q)
             return seq;
-        d->pos++;
+        d->pos += q >= Q_NOEXCEPT ? 2 : 1;
         if (!qseq_has(seq, q))
-            seq = seq << 2 | q; /* later ones print first */
+            seq = seq << QB | q; /* later ones print first */
     }
+}
+
+static int cv_qualifiers(dm *d)
+{
+    return qualifiers(d, 0, 0);
 }
 
 /* Qualifiers outer applied over a type already qualified by inner: inner's
@@ -303,10 +317,10 @@ static int qseq_merge(int outer, int inner)
 {
     int res = 0, shift = 0;
 
-    for (; inner; inner >>= 2)
-        if (!qseq_has(outer, inner & 3)) {
-            res |= (inner & 3) << shift;
-            shift += 2;
+    for (; inner; inner >>= QB)
+        if (!qseq_has(outer, inner & QM)) {
+            res |= (inner & QM) << shift;
+            shift += QB;
         }
     return res | outer << shift;
 }
@@ -797,13 +811,16 @@ static const char *builtin_d(int c)
     }
 }
 
-/* F [Y] <return> <params> [R|O] E, qualified by the qseq cv */
+/* [Do] [Dx] F [Y] <return> <params> [R|O] E, qualified by the qseq cv;
+ * Do and Dx in either order, and cv-qualifiers among them, as GNU takes them. */
 static node *function_type(dm *d, int cv)
 {
     node *ret, *ps, *x;
     int ref = 0;
 
-    d->pos++; /* F */
+    cv = qualifiers(d, cv, 1);
+    if (!eat(d, 'F'))
+        return fail(d);
     eat(d, 'Y');
     ret = type(d);
     ps = params(d);
@@ -886,10 +903,7 @@ static node *type_inner(dm *d)
             x = mk(d, K_VECTOR, type(d), dim);
             break;
         }
-        if (peekat(d, 1) == 'x' || peekat(d, 1) == 'o') { /* exception specs */
-            d->pos += 2;
-            if (peek(d) != 'F')
-                return fail(d);
+        if (peekat(d, 1) == 'x' || peekat(d, 1) == 'o') { /* Dx, Do: transaction_safe, noexcept */
             x = function_type(d, 0);
             break;
         }
@@ -898,7 +912,7 @@ static node *type_inner(dm *d)
     case 'V':
     case 'K': {
         int cv = cv_qualifiers(d);
-        if (peek(d) == 'F') {
+        if (peek(d) == 'F' || (peek(d) == 'D' && (peekat(d, 1) == 'x' || peekat(d, 1) == 'o'))) {
             x = function_type(d, cv);
         } else {
             x = mk(d, K_QUAL, type(d), NULL);
@@ -1380,20 +1394,23 @@ static void print_list(dm *d, const node *list)
     }
 }
 
-/* The qseq cv as text into buf (at least 32 bytes): " restrict const". */
+/* The qseq cv as text into buf (at least QTEXT bytes): " restrict const". */
+#define QTEXT 64
 static const char *qseq_text(int cv, char *buf)
 {
-    static const char *const text[4] = { "", " const", " volatile", " restrict" };
+    static const char *const text[8] = {
+        "", " const", " volatile", " restrict", " noexcept", " transaction_safe", "", "",
+    };
 
     buf[0] = 0;
-    for (; cv; cv >>= 2)
-        strcat(buf, text[cv & 3]);
+    for (; cv; cv >>= QB)
+        strcat(buf, text[cv & QM]);
     return buf;
 }
 
 static void print_quals(dm *d, int cv)
 {
-    char buf[32];
+    char buf[QTEXT];
 
     outs(d, qseq_text(cv, buf));
 }
@@ -1408,6 +1425,14 @@ static void print_ref(dm *d, int ref)
 
 static void print_decl_chain(dm *d, const decl *dc, int first);
 
+/* A function type's qualifiers (noexcept, transaction_safe among them) and
+ * ref-qualifier: "() noexcept const &&". */
+static void print_fn_suffix(dm *d, const node *x)
+{
+    print_quals(d, x->num);
+    print_ref(d, (x->flags >> 3) & 3);
+}
+
 /* The postfix part dc and everything nearer the name, with GNU's spacing:
  * a function type's "(" after a space when it is the first postfix part
  * after the base type (which, with the prefix parts before it, is the
@@ -1421,15 +1446,14 @@ static void print_postfix(dm *d, const decl *dc, int first)
     /* functions returning an array or a function, arrays of functions
      * (ill-formed) as GNU: "int (f()) [1]", "void ((*)(int))(float)" */
     int paren = in && (!in->post || (x->kind == K_ARRAY && in->post->kind == K_FUNC) ||
-                       (in->post->kind == K_FTYPE && in->next));
+                       ((in->post->kind == K_FTYPE || x->kind == K_FTYPE) && in->next));
 
     if (x->kind == K_FUNC) {
         print(d, x->b);
         outs(d, "(");
         print_list(d, x->c);
         outs(d, ")");
-        print_quals(d, x->num);
-        print_ref(d, x->flags >> 3);
+        print_fn_suffix(d, x);
         return;
     }
     if (x->kind == K_FTYPE && first && last_char(d) != ' ')
@@ -1448,8 +1472,7 @@ static void print_postfix(dm *d, const decl *dc, int first)
         outs(d, "(");
         print_list(d, x->b);
         outs(d, ")");
-        print_quals(d, x->num);
-        print_ref(d, x->flags >> 3);
+        print_fn_suffix(d, x);
     } else {
         if (!(in && in->post && in->post->kind == K_ARRAY))
             outs(d, " ");
@@ -1491,7 +1514,7 @@ static void print_array(dm *d, const node *x, const decl *dc, int cv);
 static void print_qualified(dm *d, const node *in, int cv, const decl *dc)
 {
     decl next = { NULL, NULL, NULL, dc };
-    char buf[32];
+    char buf[QTEXT];
 
     for (int i = 0; in && in->kind == K_QUAL && i < MAX_DEPTH; i++) {
         cv = qseq_merge(cv, in->num);
