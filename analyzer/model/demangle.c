@@ -25,7 +25,7 @@ enum kind {
     K_LIST,       /* a: first K_ITEM; printed ", "-separated */
     K_ITEM,       /* a: element, b: next item */
     K_QUAL,       /* a, then flags (1 const, 2 volatile, 4 restrict), num: their qseq */
-    K_VQUAL,      /* a, then " " str (vendor qualifier) */
+    K_VQUAL,      /* a, then " " b (vendor qualifier, a K_NAME or K_TEMPLATE) */
     K_PTR, K_REF, K_RREF,
     K_FTYPE,      /* a: return, b: params (K_LIST), flags: cv | ref << 3, num: cv's qseq */
     K_ARRAY,      /* a: element, b: dimension or NULL */
@@ -87,6 +87,7 @@ typedef struct dm {
     int last;              /* set: the last character appended, after print_list took some back */
     size_t steps;
     const node *pack, *elem; /* expanding a pack: print elem for pack */
+    size_t pack_index;       /* as GNU's: the element of other packs, kept after expansions */
 } dm;
 
 /* ---- parsing helpers -------------------------------------------------------- */
@@ -927,10 +928,10 @@ static node *type_inner(dm *d)
         node *q, *t;
         d->pos++;
         q = source_name(d);
-        if (peek(d) == 'I')
-            (void)template_args(d, 0);
+        if (q && peek(d) == 'I')
+            q = mk(d, K_TEMPLATE, q, template_args(d, 0));
         t = type(d);
-        x = mk(d, K_VQUAL, t, NULL);
+        x = mk(d, K_VQUAL, t, q);
         if (x && q) {
             x->str = q->str;
             x->slen = q->slen;
@@ -1331,14 +1332,20 @@ static void print(dm *d, const node *x);
 static void print_type_decl(dm *d, const node *x, const decl *dc);
 
 /* Inside a pack expansion the pack stands for its current element; a
- * template parameter naming a pack outside its expansion (ill-formed) for
- * the first element, as in GNU (NULL: an empty pack). */
+ * template parameter naming another pack or one outside its expansion
+ * (ill-formed) for its element pack_index, as in GNU (NULL: none). */
 static const node *resolve(const dm *d, const node *x)
 {
     if (x && x->kind == K_TPARAM) {
         x = x->a;
-        if (x && x->kind == K_PACK && !(x == d->pack && d->elem))
-            return x->a && x->a->a ? x->a->a->a : NULL;
+        if (x && x->kind == K_PACK && !(x == d->pack && d->elem)) {
+            const node *it = x->a ? x->a->a : NULL;
+            if (d->pack_index >= 128) /* bounds this walk; such packs only in garbage */
+                return NULL;
+            for (size_t i = 0; it && i < d->pack_index; i++)
+                it = it->b;
+            return it ? it->a : NULL;
+        }
     }
     if (x && x == d->pack && d->elem)
         return d->elem;
@@ -1446,6 +1453,7 @@ static void print_postfix(dm *d, const decl *dc, int first)
     /* functions returning an array or a function, arrays of functions
      * (ill-formed) as GNU: "int (f()) [1]", "void ((*)(int))(float)" */
     int paren = in && (!in->post || (x->kind == K_ARRAY && in->post->kind == K_FUNC) ||
+                       (x->kind == K_ARRAY && in->post->kind == K_FTYPE) ||
                        ((in->post->kind == K_FTYPE || x->kind == K_FTYPE) && in->next));
 
     if (x->kind == K_FUNC) {
@@ -1692,11 +1700,14 @@ static void print_expansion(dm *d, const node *x)
         outs(d, "...");
         return;
     }
+    size_t i = 0;
+
     for (const node *it = pack->a ? pack->a->a : NULL; it && !d->fail; it = it->b) {
         if (any)
             outs(d, ", ");
         d->pack = pack;
         d->elem = it->a;
+        d->pack_index = i++;
         print(d, x->a);
         any = 1;
     }
@@ -1761,7 +1772,7 @@ static void print(dm *d, const node *x)
     case K_VQUAL:
         print(d, x->a);
         outs(d, " ");
-        out(d, x->str, x->slen);
+        print(d, x->b);
         break;
     case K_VECTOR:
         print(d, x->a);
