@@ -89,8 +89,8 @@ static int member_of_nonclass(const char *name)
 }
 
 /* A vendor qualifier (U <source-name>) on a pointer, reference, array,
- * function or pointer to member: GNU moves the qualifier into the
- * declarator. */
+ * function (qualified or not) or pointer to member: GNU moves the
+ * qualifier into the declarator. */
 static int odd_declarator(const char *name)
 {
     for (const char *u = strchr(name, 'U'); u; u = strchr(u + 1, 'U')) {
@@ -101,7 +101,7 @@ static int odd_declarator(const char *name)
         if (p == u + 1 || (size_t)len > strlen(p))
             continue;
         p += len;
-        if (*p && strchr("PROAFM", *p))
+        if (*p && strchr("PROAFMKVrD", *p))
             return 1;
     }
     return 0;
