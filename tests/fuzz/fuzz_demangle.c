@@ -79,13 +79,15 @@ static int odd_qualifiers(const char *name)
 }
 
 /* A pointer to member (M) whose class is a pointer, reference, function,
- * array, qualified type or another pointer to member: no class. */
-static int member_of_nonclass(const char *name)
+ * array, qualified type or another pointer to member: no class. Named
+ * directly (M followed by one), or through a substitution, which shows in
+ * libstdc++'s result as a declarator before "::*". */
+static int member_of_nonclass(const char *name, const char *theirs)
 {
     for (const char *m = strchr(name, 'M'); m; m = strchr(m + 1, 'M'))
         if (m[1] && strchr("PROFAKVrM", m[1]))
             return 1;
-    return 0;
+    return strstr(theirs, "]::*") || strstr(theirs, ")::*");
 }
 
 /* A vendor qualifier (U <source-name>) on a pointer, reference, array,
@@ -154,7 +156,7 @@ static int skip(const char *name, const char *theirs)
     if (at_expr && strstr(name, "at") && strstr(theirs, "alignof "))
         return 1;
     return (strstr(name, "Dp") && strstr(theirs, ")...")) || odd_qualifiers(name) ||
-           member_of_nonclass(name) || odd_declarator(name);
+           member_of_nonclass(name, theirs) || odd_declarator(name);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
