@@ -50,6 +50,7 @@ enum kind {
     K_SPECIAL,    /* str a */
     K_CLONE,      /* a [clone str] */
     K_DECLTYPE,   /* decltype (a) */
+    K_DEFARG,     /* {default arg#num} */
     K_TPARAM      /* a: the argument of a template parameter in an expression, or of
                      one that names a pack (see resolve()) */
 };
@@ -649,7 +650,7 @@ static void discriminator(dm *d)
 
 static node *local_name(dm *d, ninfo *ni, int tag)
 {
-    node *enc, *ent;
+    node *enc, *ent, *arg = NULL;
 
     d->pos++; /* Z */
     enc = encoding(d);
@@ -659,12 +660,16 @@ static node *local_name(dm *d, ninfo *ni, int tag)
         discriminator(d);
         return mk(d, K_LOCAL, enc, mkname(d, "string literal"));
     }
-    if (peek(d) == 'd') { /* default argument: d [<number>] _ <name> */
+    if (peek(d) == 'd') { /* default argument: d [<number>] _ <name>, "{default arg#n}" */
+        long num = 0;
         d->pos++;
-        if (isdig(peek(d)))
-            (void)number(d, NULL);
+        if (isdig(peek(d)) && (num = number(d, NULL) + 1) <= 0)
+            return fail(d);
         if (!eat(d, '_'))
             return fail(d);
+        arg = mk(d, K_DEFARG, NULL, NULL);
+        if (arg)
+            arg->num = (int)num + 1;
     }
     ent = name(d, ni, tag);
     if (ent && ent->kind != K_LAMBDA && ent->kind != K_UNNAMED)
@@ -672,6 +677,8 @@ static node *local_name(dm *d, ninfo *ni, int tag)
     /* GNU elides the return type of the enclosing function. */
     if (enc->kind == K_FUNC)
         enc->a = NULL;
+    if (arg)
+        enc = mk(d, K_LOCAL, enc, arg);
     return mk(d, K_LOCAL, enc, ent);
 }
 
@@ -1923,6 +1930,11 @@ static void print(dm *d, const node *x)
         break;
     case K_TPARAM:
         print(d, resolve(d, x));
+        break;
+    case K_DEFARG:
+        outs(d, "{default arg#");
+        print_num(d, x->num);
+        outs(d, "}");
         break;
     default:
         d->fail = 1;

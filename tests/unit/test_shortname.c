@@ -202,6 +202,8 @@ static const struct {
       "f(void (*)(), void (*(*)())())" },
     { "_Z1fIJEiEvv",
       "void f<, int>()" },
+    { "_ZZ1fvEd0_1x",
+      "f()::{default arg#2}::x" },
     /* alignof a type: LLVM's llvm-cxxfilt; libstdc++ 12 reads the operand as an
      * expression and fails */
     { "_Z1fIXatiEEvv",
