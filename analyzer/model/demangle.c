@@ -19,19 +19,19 @@
 #define MAX_TABLE 8192       /* substitutions; template parameters */
 
 enum kind {
-    K_NAME,       /* str */
+    K_NAME,       /* str; flags: NF_BUILTIN for a builtin type */
     K_NESTED,     /* a::b */
     K_TEMPLATE,   /* a<b>, b a K_LIST */
     K_LIST,       /* a: first K_ITEM; printed ", "-separated */
     K_ITEM,       /* a: element, b: next item */
-    K_QUAL,       /* a, then flags (1 const, 2 volatile, 4 restrict) */
-    K_VQUAL,      /* a, then " " str (vendor qualifier) */
+    K_QUAL,       /* a, then flags (1 const, 2 volatile, 4 restrict), num: their qseq */
+    K_VQUAL,      /* a, then " " b (vendor qualifier, a K_NAME or K_TEMPLATE) */
     K_PTR, K_REF, K_RREF,
-    K_FTYPE,      /* a: return, b: params (K_LIST), flags: cv | ref << 3 */
+    K_FTYPE,      /* a: return, b: params (K_LIST), flags: cv | ref << 3, num: cv's qseq */
     K_ARRAY,      /* a: element, b: dimension or NULL */
     K_PTRMEM,     /* a: class, b: member type */
     K_VECTOR,     /* a: element, b: dimension */
-    K_FUNC,       /* a: return or NULL, b: name, c: params (K_LIST), flags: cv | ref << 3 */
+    K_FUNC,       /* a: return or NULL, b: name, c: params (K_LIST), flags, num: as K_FTYPE */
     K_LOCAL,      /* a::b, a an encoding */
     K_LAMBDA,     /* a: params (K_LIST), num */
     K_UNNAMED,    /* num */
@@ -42,15 +42,24 @@ enum kind {
     K_BINARY,     /* str: operator, a, b */
     K_TERNARY,    /* a ? b : c */
     K_CAST,       /* (a)(b) */
-    K_SIZEOF,     /* str: "sizeof " or "alignof ", a */
+    K_SIZEOF,     /* str: "sizeof " or "alignof ", a; flags: 1 of a type */
     K_CALL,       /* a(b) */
     K_MEMBER,     /* a str b: "." or "->" */
     K_PACK,       /* a: K_LIST printed inline */
     K_EXPAND,     /* a... */
     K_SPECIAL,    /* str a */
     K_CLONE,      /* a [clone str] */
-    K_DECLTYPE    /* decltype (a) */
+    K_DECLTYPE,   /* decltype (a) */
+    K_DEFARG,     /* {default arg#num} */
+    K_TPARAM      /* a: the argument of a template parameter in an expression, or of
+                     one that names a pack (see resolve()) */
 };
+
+/* K_NAME: a builtin type; K_NESTED: a standard substitution ("Sa"). GNU
+ * prints both in parentheses as an operand, and only builtin types give
+ * literals their C spelling (1u, true, (float)[3f800000]). */
+#define NF_BUILTIN 1
+#define F_NOPARAMS 32 /* K_FUNC: a qualified name without parameters */
 
 typedef struct node node;
 struct node {
@@ -76,8 +85,10 @@ typedef struct dm {
     /* printing */
     char *out;
     size_t len, cap, limit;
+    int last;              /* set: the last character appended, after print_list took some back */
     size_t steps;
     const node *pack, *elem; /* expanding a pack: print elem for pack */
+    size_t pack_index;       /* as GNU's: the element of other packs, kept after expansions */
 } dm;
 
 /* ---- parsing helpers -------------------------------------------------------- */
@@ -141,6 +152,15 @@ static node *mkstr(dm *d, int kind, const char *s, size_t len)
 static node *mkname(dm *d, const char *s)
 {
     return mkstr(d, K_NAME, s, strlen(s));
+}
+
+static node *mkbuiltin(dm *d, const char *s)
+{
+    node *x = mkname(d, s);
+
+    if (x)
+        x->flags = NF_BUILTIN;
+    return x;
 }
 
 static void push(dm *d, node ***tab, size_t *n, size_t *cap, node *x)
@@ -243,12 +263,76 @@ static long seq_id(dm *d)
     return v + 1;
 }
 
+/* A qualifier sequence (qseq): the qualifiers in the order GNU prints them,
+ * 3 bits each from the lowest (Q_CONST ...; 0 ends). GNU prints each once,
+ * in the reverse of the order of first appearance in the mangled name:
+ * "Krf" is "float restrict const", "KDoFvvE" "void () noexcept const". */
+enum { Q_CONST = 1, Q_VOLATILE, Q_RESTRICT, Q_NOEXCEPT, Q_TXSAFE };
+#define QB 3
+#define QM 7
+
+static int qseq_has(int seq, int q)
+{
+    for (; seq; seq >>= QB)
+        if ((seq & QM) == q)
+            return 1;
+    return 0;
+}
+
+/* The cv-qualifiers of seq as bits: 1 const, 2 volatile, 4 restrict. */
+static int qseq_bits(int seq)
+{
+    int bits = 0;
+
+    for (; seq; seq >>= QB)
+        if ((seq & QM) <= Q_RESTRICT)
+            bits |= 1 << ((seq & QM) - 1);
+    return bits;
+}
+
+/* <CV-qualifiers> ::= [r] [V] [K], in any order and repeated as GNU takes
+ * them, added to seq; with fn, Do (noexcept) and Dx (transaction_safe) too. */
+static int qualifiers(dm *d, int seq, int fn)
+{
+    for (;;) {
+        int c = peek(d), q = c == 'K' ? Q_CONST : c == 'V' ? Q_VOLATILE : c == 'r' ? Q_RESTRICT : 0;
+        if (fn && c == 'D' && peekat(d, 1) == 'o')
+            q = Q_NOEXCEPT;
+        else if (fn && c == 'D' && peekat(d, 1) == 'x')
+            q = Q_TXSAFE;
+        if (!q)
+            return seq;
+        d->pos += q >= Q_NOEXCEPT ? 2 : 1;
+        if (!qseq_has(seq, q))
+            seq = seq << QB | q; /* later ones print first */
+    }
+}
+
+static int cv_qualifiers(dm *d)
+{
+    return qualifiers(d, 0, 0);
+}
+
+/* Qualifiers outer applied over a type already qualified by inner: inner's
+ * that outer lacks print first (they are nearer the type), then outer's. */
+static int qseq_merge(int outer, int inner)
+{
+    int res = 0, shift = 0;
+
+    for (; inner; inner >>= QB)
+        if (!qseq_has(outer, inner & QM)) {
+            res |= (inner & QM) << shift;
+            shift += QB;
+        }
+    return res | outer << shift;
+}
+
 /* ---- grammar -------------------------------------------------------------------- */
 
 typedef struct ninfo {
     int targs;      /* the name ends in template arguments */
     int ctor_dtor;  /* constructor, destructor or conversion operator */
-    int cv, ref;    /* qualifiers of a member function */
+    int cv, ref;    /* qualifiers of a member function: a qseq; 1 &, 2 && */
     node *last;     /* the last plain name, for constructors */
 } ninfo;
 
@@ -427,6 +511,7 @@ static node *substitution(dm *d)
         { 'd', "std::iostream" },
     };
     long id;
+    node *x;
 
     d->pos++; /* S */
     for (size_t i = 0; i < sizeof std_subs / sizeof std_subs[0]; i++)
@@ -434,7 +519,10 @@ static node *substitution(dm *d)
             d->pos++;
             if (i == 0)
                 return mkname(d, "std");
-            return mk(d, K_NESTED, mkname(d, "std"), mkname(d, std_subs[i].name + 5));
+            x = mk(d, K_NESTED, mkname(d, "std"), mkname(d, std_subs[i].name + 5));
+            if (x)
+                x->flags = NF_BUILTIN;
+            return x;
         }
     id = seq_id(d);
     if (id < 0 || (size_t)id >= d->nsubs)
@@ -473,24 +561,17 @@ static node *last_name(node *x)
     return NULL;
 }
 
+/* N [<CV-qualifiers>] [<ref-qualifier>] <prefix> <unqualified-name> E, or
+ * ... <template-prefix> <template-args> E: a prefix alone ("NSoE") is not a
+ * name (binutils' c++filt rejects it too). */
 static node *nested_name(dm *d, ninfo *ni, int tag)
 {
     node *sofar = NULL;
-    int pushed = 0;
+    int pushed = 0, complete = 0;
 
     d->pos++; /* N */
-    ni->cv = 0;
+    ni->cv = cv_qualifiers(d);
     ni->ref = 0;
-    for (;;) {
-        if (eat(d, 'r'))
-            ni->cv |= 4;
-        else if (eat(d, 'V'))
-            ni->cv |= 2;
-        else if (eat(d, 'K'))
-            ni->cv |= 1;
-        else
-            break;
-    }
     if (eat(d, 'R'))
         ni->ref = 1;
     else if (eat(d, 'O'))
@@ -499,6 +580,7 @@ static node *nested_name(dm *d, ninfo *ni, int tag)
         int c = peek(d);
         if (d->fail || c == 0)
             return fail(d);
+        complete = c == 'I';
         if (c == 'M') { /* <data-member-prefix> */
             d->pos++;
             continue;
@@ -540,13 +622,14 @@ static node *nested_name(dm *d, ninfo *ni, int tag)
             node *u = unqualified_name(d, ni);
             sofar = sofar ? mk(d, K_NESTED, sofar, u) : u;
             ni->targs = 0;
+            complete = 1;
         }
         if (!sofar)
             return fail(d);
         add_sub(d, sofar);
         pushed = 1;
     }
-    if (!sofar)
+    if (!sofar || !complete)
         return fail(d);
     if (pushed)
         d->nsubs--; /* the complete name is not a candidate here */
@@ -567,7 +650,7 @@ static void discriminator(dm *d)
 
 static node *local_name(dm *d, ninfo *ni, int tag)
 {
-    node *enc, *ent;
+    node *enc, *ent, *arg = NULL;
 
     d->pos++; /* Z */
     enc = encoding(d);
@@ -577,12 +660,16 @@ static node *local_name(dm *d, ninfo *ni, int tag)
         discriminator(d);
         return mk(d, K_LOCAL, enc, mkname(d, "string literal"));
     }
-    if (peek(d) == 'd') { /* default argument: d [<number>] _ <name> */
+    if (peek(d) == 'd') { /* default argument: d [<number>] _ <name>, "{default arg#n}" */
+        long num = 0;
         d->pos++;
-        if (isdig(peek(d)))
-            (void)number(d, NULL);
+        if (isdig(peek(d)) && (num = number(d, NULL) + 1) <= 0)
+            return fail(d);
         if (!eat(d, '_'))
             return fail(d);
+        arg = mk(d, K_DEFARG, NULL, NULL);
+        if (arg)
+            arg->num = (int)num + 1;
     }
     ent = name(d, ni, tag);
     if (ent && ent->kind != K_LAMBDA && ent->kind != K_UNNAMED)
@@ -590,6 +677,8 @@ static node *local_name(dm *d, ninfo *ni, int tag)
     /* GNU elides the return type of the enclosing function. */
     if (enc->kind == K_FUNC)
         enc->a = NULL;
+    if (arg)
+        enc = mk(d, K_LOCAL, enc, arg);
     return mk(d, K_LOCAL, enc, ent);
 }
 
@@ -730,13 +819,16 @@ static const char *builtin_d(int c)
     }
 }
 
-/* F [Y] <return> <params> [R|O] E */
+/* [Do] [Dx] F [Y] <return> <params> [R|O] E, qualified by the qseq cv;
+ * Do and Dx in either order, and cv-qualifiers among them, as GNU takes them. */
 static node *function_type(dm *d, int cv)
 {
     node *ret, *ps, *x;
     int ref = 0;
 
-    d->pos++; /* F */
+    cv = qualifiers(d, cv, 1);
+    if (!eat(d, 'F'))
+        return fail(d);
     eat(d, 'Y');
     ret = type(d);
     ps = params(d);
@@ -747,8 +839,10 @@ static node *function_type(dm *d, int cv)
     if (!ret || !ps || !eat(d, 'E'))
         return fail(d);
     x = mk(d, K_FTYPE, ret, ps);
-    if (x)
-        x->flags = (uint8_t)(cv | ref << 3);
+    if (x) {
+        x->flags = (uint8_t)(qseq_bits(cv) | ref << 3);
+        x->num = cv;
+    }
     return x;
 }
 
@@ -762,20 +856,20 @@ static node *type_inner(dm *d)
 
     if ((b = builtin(c)) != NULL) {
         d->pos++;
-        return mkname(d, b);
+        return mkbuiltin(d, b);
     }
     switch (c) {
     case 'D':
         if ((b = builtin_d(peekat(d, 1))) != NULL) {
             d->pos += 2;
-            return mkname(d, b);
+            return mkbuiltin(d, b);
         }
         if (peekat(d, 1) == 'F') { /* DF <bits> [x] _ | DF16b */
             const char *st;
             d->pos += 2;
             if (peek(d) == '1' && peekat(d, 1) == '6' && peekat(d, 2) == 'b') {
                 d->pos += 3;
-                return mkname(d, "std::bfloat16_t");
+                return mkbuiltin(d, "std::bfloat16_t");
             }
             st = d->s + d->pos;
             if (number(d, NULL) < 0)
@@ -809,16 +903,15 @@ static node *type_inner(dm *d)
             st = d->s + d->pos;
             if (number(d, NULL) < 0)
                 return fail(d);
+            while (*st == '0' && isdig(st[1]))
+                st++; /* GNU prints the number: "00" is 0 */
             dim = mkstr(d, K_NAME, st, (size_t)(d->s + d->pos - st));
             if (!eat(d, '_'))
                 return fail(d);
             x = mk(d, K_VECTOR, type(d), dim);
             break;
         }
-        if (peekat(d, 1) == 'x' || peekat(d, 1) == 'o') { /* exception specs */
-            d->pos += 2;
-            if (peek(d) != 'F')
-                return fail(d);
+        if (peekat(d, 1) == 'x' || peekat(d, 1) == 'o') { /* Dx, Do: transaction_safe, noexcept */
             x = function_type(d, 0);
             break;
         }
@@ -826,23 +919,15 @@ static node *type_inner(dm *d)
     case 'r':
     case 'V':
     case 'K': {
-        int cv = 0;
-        for (;;) {
-            if (eat(d, 'r'))
-                cv |= 4;
-            else if (eat(d, 'V'))
-                cv |= 2;
-            else if (eat(d, 'K'))
-                cv |= 1;
-            else
-                break;
-        }
-        if (peek(d) == 'F') {
+        int cv = cv_qualifiers(d);
+        if (peek(d) == 'F' || (peek(d) == 'D' && (peekat(d, 1) == 'x' || peekat(d, 1) == 'o'))) {
             x = function_type(d, cv);
         } else {
             x = mk(d, K_QUAL, type(d), NULL);
-            if (x)
-                x->flags = (uint8_t)cv;
+            if (x) {
+                x->flags = (uint8_t)qseq_bits(cv);
+                x->num = cv;
+            }
         }
         break;
     }
@@ -850,10 +935,10 @@ static node *type_inner(dm *d)
         node *q, *t;
         d->pos++;
         q = source_name(d);
-        if (peek(d) == 'I')
-            (void)template_args(d, 0);
+        if (q && peek(d) == 'I')
+            q = mk(d, K_TEMPLATE, q, template_args(d, 0));
         t = type(d);
-        x = mk(d, K_VQUAL, t, NULL);
+        x = mk(d, K_VQUAL, t, q);
         if (x && q) {
             x->str = q->str;
             x->slen = q->slen;
@@ -899,6 +984,8 @@ static node *type_inner(dm *d)
     }
     case 'T':
         x = template_param_ref(d);
+        if (x && x->kind == K_PACK)
+            x = mk(d, K_TPARAM, x, NULL);
         if (x && peek(d) == 'I') { /* template template parameter with arguments */
             add_sub(d, x);
             x = mk(d, K_TEMPLATE, x, template_args(d, 0));
@@ -922,6 +1009,13 @@ static node *type_inner(dm *d)
     case '5': case '6': case '7': case '8': case '9': {
         ninfo ni = { 0 };
         x = name(d, &ni, 0);
+        if (x && (ni.cv || ni.ref)) { /* as GNU: "NV1EE" is "E volatile" */
+            x = mk(d, ni.ref ? K_FUNC : K_QUAL, ni.ref ? NULL : x, ni.ref ? x : NULL);
+            if (x) {
+                x->flags = (uint8_t)(qseq_bits(ni.cv) | (ni.ref ? ni.ref << 3 | F_NOPARAMS : 0));
+                x->num = ni.cv;
+            }
+        }
         break;
     }
     case 'u': { /* vendor extended type */
@@ -1000,8 +1094,8 @@ static node *expression(dm *d)
         return fail(d);
     if (c == 'L') {
         x = expr_primary(d);
-    } else if (c == 'T') {
-        x = template_param_ref(d);
+    } else if (c == 'T') { /* kept apart: GNU prints it in parentheses as an operand */
+        x = mk(d, K_TPARAM, template_param_ref(d), NULL);
     } else if (c == 'f' && peekat(d, 1) == 'p') { /* fp [<cv>] [<number>] _ */
         long num = 0;
         d->pos += 2;
@@ -1032,6 +1126,7 @@ static node *expression(dm *d)
         if (x) {
             x->str = "sizeof ";
             x->slen = 7;
+            x->flags = (uint8_t)is_type;
         }
     } else if (c == 'a' && (peekat(d, 1) == 't' || peekat(d, 1) == 'z')) {
         int is_type = peekat(d, 1) == 't';
@@ -1040,6 +1135,7 @@ static node *expression(dm *d)
         if (x) {
             x->str = "alignof ";
             x->slen = 8;
+            x->flags = (uint8_t)is_type;
         }
     } else if (c == 's' && peekat(d, 1) == 'p') { /* sp <expression>: pack expansion */
         d->pos += 2;
@@ -1090,7 +1186,12 @@ static node *expression(dm *d)
     } else if ((i = find_op(d)) >= 0) {
         d->pos += 2;
         if (ops[i].arity == 1) {
+            /* pp, mm: postfix; pp_, mm_: prefix */
+            int postfix = (ops[i].name[0] == '+' || ops[i].name[0] == '-') &&
+                          ops[i].name[1] == ops[i].name[0] && !eat(d, '_');
             x = mk(d, K_UNARY, expression(d), NULL);
+            if (x)
+                x->flags = (uint8_t)postfix;
         } else if (ops[i].arity == 2) {
             node *l = expression(d);
             x = mk(d, K_BINARY, l, expression(d));
@@ -1149,6 +1250,13 @@ static node *encoding(dm *d)
     c = peek(d);
     if (!nm || c == 0 || c == 'E' || c == '.') {
         x = nm;
+        if (x && (ni.cv || ni.ref)) { /* GNU prints the qualifiers: "A::f const &" */
+            x = mk(d, K_FUNC, NULL, nm);
+            if (x) {
+                x->flags = (uint8_t)(qseq_bits(ni.cv) | ni.ref << 3 | F_NOPARAMS);
+                x->num = ni.cv;
+            }
+        }
         goto out;
     }
     if (ni.targs && !ni.ctor_dtor)
@@ -1157,7 +1265,8 @@ static node *encoding(dm *d)
     x = mk(d, K_FUNC, ret, nm);
     if (x) {
         x->c = ps;
-        x->flags = (uint8_t)(ni.cv | ni.ref << 3);
+        x->flags = (uint8_t)(qseq_bits(ni.cv) | ni.ref << 3);
+        x->num = ni.cv;
     }
 out:
     d->tpbase = save_base;
@@ -1194,6 +1303,8 @@ static void out(dm *d, const char *s, size_t n)
     }
     memcpy(d->out + d->len, s, n);
     d->len += n;
+    if (n)
+        d->last = 0;
 }
 
 static void outs(dm *d, const char *s)
@@ -1201,8 +1312,11 @@ static void outs(dm *d, const char *s)
     out(d, s, strlen(s));
 }
 
+/* As GNU's: the last character appended, even where it was taken back. */
 static int last_char(const dm *d)
 {
+    if (d->last)
+        return d->last;
     return d->len ? d->out[d->len - 1] : 0;
 }
 
@@ -1224,9 +1338,22 @@ typedef struct decl {
 static void print(dm *d, const node *x);
 static void print_type_decl(dm *d, const node *x, const decl *dc);
 
-/* Inside a pack expansion the pack stands for its current element. */
+/* Inside a pack expansion the pack stands for its current element; a
+ * template parameter naming another pack or one outside its expansion
+ * (ill-formed) for its element pack_index, as in GNU (NULL: none). */
 static const node *resolve(const dm *d, const node *x)
 {
+    if (x && x->kind == K_TPARAM) {
+        x = x->a;
+        if (x && x->kind == K_PACK && !(x == d->pack && d->elem)) {
+            const node *it = x->a ? x->a->a : NULL;
+            if (d->pack_index >= 128) /* bounds this walk; such packs only in garbage */
+                return NULL;
+            for (size_t i = 0; it && i < d->pack_index; i++)
+                it = it->b;
+            return it ? it->a : NULL;
+        }
+    }
     if (x && x == d->pack && d->elem)
         return d->elem;
     return x;
@@ -1238,6 +1365,8 @@ static int needs_decl(const dm *d, const node *x)
 {
     for (int i = 0; x && i < MAX_DEPTH; i++) {
         x = resolve(d, x);
+        if (!x) /* an empty pack */
+            return 0;
         switch (x->kind) {
         case K_FTYPE:
         case K_ARRAY:
@@ -1258,31 +1387,46 @@ static int needs_decl(const dm *d, const node *x)
     return 0;
 }
 
+/* ", "-separated. As GNU, items that print nothing (empty packs) keep their
+ * separators ("<, int>", "<int, , f>") except at the end ("<int>"). */
 static void print_list(dm *d, const node *list)
 {
-    int any = 0;
+    size_t keep = d->len;
 
     for (const node *it = list ? list->a : NULL; it && !d->fail; it = it->b) {
-        size_t mark = d->len, after;
-        if (any)
+        size_t mark;
+        if (it != list->a)
             outs(d, ", ");
-        after = d->len;
+        mark = d->len;
         print(d, it->a);
-        if (d->len == after)
-            d->len = mark; /* printed nothing (an empty pack): no separator */
-        else
-            any = 1;
+        if (d->len > mark)
+            keep = d->len;
+    }
+    if (!d->fail && keep < d->len) { /* "f<f<>>" as GNU, whose last character stays ' ' */
+        d->last = d->out[d->len - 1];
+        d->len = keep;
     }
 }
 
-static const char *const qual_text[8] = {
-    "", " const", " volatile", " const volatile", " restrict", " const restrict",
-    " volatile restrict", " const volatile restrict",
-};
+/* The qseq cv as text into buf (at least QTEXT bytes): " restrict const". */
+#define QTEXT 64
+static const char *qseq_text(int cv, char *buf)
+{
+    static const char *const text[8] = {
+        "", " const", " volatile", " restrict", " noexcept", " transaction_safe", "", "",
+    };
+
+    buf[0] = 0;
+    for (; cv; cv >>= QB)
+        strcat(buf, text[cv & QM]);
+    return buf;
+}
 
 static void print_quals(dm *d, int cv)
 {
-    outs(d, qual_text[cv & 7]);
+    char buf[QTEXT];
+
+    outs(d, qseq_text(cv, buf));
 }
 
 static void print_ref(dm *d, int ref)
@@ -1295,6 +1439,14 @@ static void print_ref(dm *d, int ref)
 
 static void print_decl_chain(dm *d, const decl *dc, int first);
 
+/* A function type's qualifiers (noexcept, transaction_safe among them) and
+ * ref-qualifier: "() noexcept const &&". */
+static void print_fn_suffix(dm *d, const node *x)
+{
+    print_quals(d, x->num);
+    print_ref(d, (x->flags >> 3) & 3);
+}
+
 /* The postfix part dc and everything nearer the name, with GNU's spacing:
  * a function type's "(" after a space when it is the first postfix part
  * after the base type (which, with the prefix parts before it, is the
@@ -1305,22 +1457,25 @@ static void print_postfix(dm *d, const decl *dc, int first)
 {
     const node *x = dc->post;
     const decl *in = dc->next;
-    int paren = in && !in->post;
+    /* functions returning an array or a function, arrays of functions
+     * (ill-formed) as GNU: "int (f()) [1]", "void ((*)(int))(float)" */
+    int paren = in && (!in->post || (x->kind == K_ARRAY && in->post->kind == K_FUNC) ||
+                       (x->kind == K_ARRAY && in->post->kind == K_FTYPE) ||
+                       ((in->post->kind == K_FTYPE || x->kind == K_FTYPE) && in->next));
 
     if (x->kind == K_FUNC) {
         print(d, x->b);
         outs(d, "(");
         print_list(d, x->c);
         outs(d, ")");
-        print_quals(d, x->flags & 7);
-        print_ref(d, x->flags >> 3);
+        print_fn_suffix(d, x);
         return;
     }
     if (x->kind == K_FTYPE && first && last_char(d) != ' ')
         outs(d, " ");
     if (paren) {
         int c = last_char(d);
-        if (c != ' ' && (x->kind == K_ARRAY || in->cls || in->text[0] == ' ' ||
+        if (c != ' ' && (x->kind == K_ARRAY || in->cls || (in->text && in->text[0] == ' ') ||
                          (c != '(' && c != '*')))
             outs(d, " ");
         outs(d, "(");
@@ -1332,8 +1487,7 @@ static void print_postfix(dm *d, const decl *dc, int first)
         outs(d, "(");
         print_list(d, x->b);
         outs(d, ")");
-        print_quals(d, x->flags & 7);
-        print_ref(d, x->flags >> 3);
+        print_fn_suffix(d, x);
     } else {
         if (!(in && in->post && in->post->kind == K_ARRAY))
             outs(d, " ");
@@ -1371,19 +1525,18 @@ static void print_base(dm *d, const node *x, int cv, const decl *dc)
 
 static void print_array(dm *d, const node *x, const decl *dc, int cv);
 
-/* in qualified by cv, then the declarator dc. */
+/* in qualified by the qseq cv, then the declarator dc. */
 static void print_qualified(dm *d, const node *in, int cv, const decl *dc)
 {
     decl next = { NULL, NULL, NULL, dc };
+    char buf[QTEXT];
 
     for (int i = 0; in && in->kind == K_QUAL && i < MAX_DEPTH; i++) {
-        cv |= in->flags;
+        cv = qseq_merge(cv, in->num);
         in = resolve(d, in->a);
     }
-    next.text = qual_text[cv & 7];
-    if (in && (in->kind == K_REF || in->kind == K_RREF))
-        print_type_decl(d, in, dc); /* a qualified reference is the reference */
-    else if (in && in->kind == K_ARRAY)
+    next.text = qseq_text(cv, buf);
+    if (in && in->kind == K_ARRAY)
         print_array(d, in, dc, cv); /* the qualifier is the element's */
     else if (needs_decl(d, in))     /* a qualified pointer to function: "(* const)" */
         print_type_decl(d, in, &next);
@@ -1426,12 +1579,11 @@ static void print_type_decl(dm *d, const node *x, const decl *dc)
         print_type_decl(d, x->a, &next);
         break;
     case K_REF:
-    case K_RREF: { /* reference collapsing: && only if every level is && */
+    case K_RREF: { /* reference collapsing, && only if both are &&, as GNU: one pair at a time */
         int rv = x->kind == K_RREF;
         in = resolve(d, x->a);
-        for (int i = 0; in && (in->kind == K_REF || in->kind == K_RREF) && i < MAX_DEPTH; i++) {
-            if (in->kind == K_REF)
-                rv = 0;
+        if (in && (in->kind == K_REF || in->kind == K_RREF)) {
+            rv = rv && in->kind == K_RREF;
             in = resolve(d, in->a);
         }
         next.text = rv ? "&&" : "&";
@@ -1444,7 +1596,7 @@ static void print_type_decl(dm *d, const node *x, const decl *dc)
         print_type_decl(d, x->b, &next);
         break;
     case K_QUAL:
-        print_qualified(d, resolve(d, x->a), x->flags, dc);
+        print_qualified(d, resolve(d, x->a), x->num, dc);
         break;
     case K_FTYPE: /* the return type, then the parameters after the declarator */
         next.post = x;
@@ -1460,10 +1612,13 @@ static void print_type_decl(dm *d, const node *x, const decl *dc)
     d->depth--;
 }
 
-/* GNU prints operands of operators in parentheses unless they are names. */
+/* GNU prints operands of operators in parentheses unless they are names
+ * (not builtin types, not template parameters) or function parameters. */
 static void print_subexpr(dm *d, const node *x)
 {
-    int simple = x && (x->kind == K_NAME || x->kind == K_NESTED || x->kind == K_UNNAMED);
+    int simple = x && ((x->kind == K_NAME || x->kind == K_NESTED) && !(x->flags & NF_BUILTIN));
+
+    simple = simple || (x && x->kind == K_UNNAMED && x->flags); /* {parm#1} */
 
     if (!simple)
         outs(d, "(");
@@ -1472,10 +1627,23 @@ static void print_subexpr(dm *d, const node *x)
         outs(d, ")");
 }
 
+/* GNU prints a literal of these builtin types as its bytes: (float)[3f800000]. */
+static int is_float(const char *tn, size_t tl)
+{
+    static const char *const names[] = {
+        "float", "double", "long double", "__float128", "half", "std::bfloat16_t",
+    };
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (tl == strlen(names[i]) && memcmp(tn, names[i], tl) == 0)
+            return 1;
+    return 0;
+}
+
 static void print_literal(dm *d, const node *x)
 {
     const node *t = x->a;
-    const char *tn = t && t->kind == K_NAME ? t->str : NULL;
+    const char *tn = t && t->kind == K_NAME && (t->flags & NF_BUILTIN) ? t->str : NULL;
     size_t tl = tn ? t->slen : 0;
     static const struct { const char *type, *suffix; } ints[] = {
         { "int", "" }, { "unsigned int", "u" }, { "long", "l" }, { "unsigned long", "ul" },
@@ -1498,8 +1666,9 @@ static void print_literal(dm *d, const node *x)
     outs(d, "(");
     print(d, t);
     outs(d, ")");
-    if (tn && ((tl == 5 && !memcmp(tn, "float", 5)) || (tl == 6 && !memcmp(tn, "double", 6)) ||
-               (tl == 11 && !memcmp(tn, "long double", 11)))) {
+    if (tn && is_float(tn, tl)) {
+        if (x->flags)
+            outs(d, "-");
         outs(d, "[");
         out(d, x->str, x->slen);
         outs(d, "]");
@@ -1533,16 +1702,19 @@ static void print_expansion(dm *d, const node *x)
     const node *pack = find_pack(d, x->a, 0), *save_pack = d->pack, *save_elem = d->elem;
     int any = 0;
 
-    if (!pack) {
-        print(d, x->a);
+    if (!pack) { /* as GNU: the pattern as an operand */
+        print_subexpr(d, x->a);
         outs(d, "...");
         return;
     }
+    size_t i = 0;
+
     for (const node *it = pack->a ? pack->a->a : NULL; it && !d->fail; it = it->b) {
         if (any)
             outs(d, ", ");
         d->pack = pack;
         d->elem = it->a;
+        d->pack_index = i++;
         print(d, x->a);
         any = 1;
     }
@@ -1607,7 +1779,7 @@ static void print(dm *d, const node *x)
     case K_VQUAL:
         print(d, x->a);
         outs(d, " ");
-        out(d, x->str, x->slen);
+        print(d, x->b);
         break;
     case K_VECTOR:
         print(d, x->a);
@@ -1626,11 +1798,13 @@ static void print(dm *d, const node *x)
             outs(d, " ");
         }
         print(d, x->b);
-        outs(d, "(");
-        print_list(d, x->c);
-        outs(d, ")");
-        print_quals(d, x->flags & 7);
-        print_ref(d, x->flags >> 3);
+        if (!(x->flags & F_NOPARAMS)) {
+            outs(d, "(");
+            print_list(d, x->c);
+            outs(d, ")");
+        }
+        print_quals(d, x->num);
+        print_ref(d, (x->flags >> 3) & 3);
         break;
     case K_LOCAL:
         print(d, x->a);
@@ -1664,7 +1838,17 @@ static void print(dm *d, const node *x)
         break;
     case K_UNARY: {
         const node *e = x->a;
-        out(d, x->str, x->slen);
+        if (x->flags) { /* postfix */
+            print_subexpr(d, e);
+            out(d, x->str, x->slen);
+            break;
+        }
+        if (x->slen >= 7 && memcmp(x->str, " delete", 7) == 0) { /* "delete[] p" */
+            out(d, x->str + 1, x->slen - 1);
+            outs(d, " ");
+        } else {
+            out(d, x->str, x->slen);
+        }
         /* &f: the address of a qualified function prints without its parameters */
         if (x->slen == 1 && x->str[0] == '&' && e && e->kind == K_FUNC && !e->a && e->b &&
             e->b->kind == K_NESTED)
@@ -1702,11 +1886,15 @@ static void print(dm *d, const node *x)
             print_subexpr(d, x->b);
         }
         break;
-    case K_SIZEOF:
+    case K_SIZEOF: /* as GNU: of a type always in parentheses, else as an operand */
         out(d, x->str, x->slen);
-        outs(d, "(");
-        print(d, x->a);
-        outs(d, ")");
+        if (x->flags) {
+            outs(d, "(");
+            print(d, x->a);
+            outs(d, ")");
+        } else {
+            print_subexpr(d, x->a);
+        }
         break;
     case K_CALL:
         if (x->a && x->a->kind == K_FUNC)
@@ -1739,6 +1927,14 @@ static void print(dm *d, const node *x)
         outs(d, "decltype (");
         print(d, x->a);
         outs(d, ")");
+        break;
+    case K_TPARAM:
+        print(d, resolve(d, x));
+        break;
+    case K_DEFARG:
+        outs(d, "{default arg#");
+        print_num(d, x->num);
+        outs(d, "}");
         break;
     default:
         d->fail = 1;

@@ -136,6 +136,78 @@ static const struct {
       "void f<int (*(*)())() const>()" },
     { "_Z1fPFPFivEvE.114",
       "f(int (*(*)())()) [clone .114]" },
+    /* found by tests/fuzz/fuzz_demangle.c; expected strings from GNU c++filt
+     * (binutils 2.40), which libstdc++'s __cxa_demangle agrees with */
+    { "_Z1fKRi",
+      "f(int& const)" },
+    { "_Z1frRi",
+      "f(int& restrict)" },
+    { "_Z1fRrOv",
+      "f(void&& restrict&)" },
+    { "_Z1fOOOf",
+      "f(float&&&&)" },
+    { "_Z1fDpv",
+      "f((void)...)" },
+    { "_Z1fKPFDpviE",
+      "f((void)... (* const)(int))" },
+    { "_Z1fIfEvDTntT_E",
+      "void f<float>(decltype (!(float)))" },
+    { "_Z1UlfRDpSao",
+      "U(long, float, (std::allocator)...&, unsigned __int128)" },
+    { "_Z1fILDhtEE",
+      "f<(half)[t]>" },
+    { "_Z1fIL5float1EEvv",
+      "void f<(float)1>()" },
+    { "_Z1RKrrrf",
+      "R(float restrict const)" },
+    { "_Z1fKrFvvE",
+      "f(void () restrict const)" },
+    { "_ZNKr1A1fEv",
+      "A::f() restrict const" },
+    { "_ZN1EEvRNV1EEv",
+      "E(void, E volatile&, void)" },
+    { "_ZNKRooE",
+      "operator|| const &" },
+    { "_Z1fILentEnE",
+      "f<(long double)-[t], __int128>" },
+    { "_Z1vIiJEE1fIJEvEv",
+      "f<, void> v<int>()" },
+    { "_Z1fIiJEE1fIiJES0_Evv",
+      "f<int, , f> f<int>(void, void)" },
+    { "_Z1fI1fIJEEJEEvv",
+      "void f<f<>>()" },
+    { "_Z1aIDv00_fEvOv",
+      "void a<float __vector(0)>(void&&)" },
+    { "_Z1fIXdasrN1BE1cEEvDh",
+      "void f<delete[] B::c>(half)" },
+    { "_Z1fIiEA1_iv",
+      "int (f<int>()) [1]" },
+    { "_Z1fAmm1T_vm",
+      "f(void [T--], unsigned long)" },
+    { "_Z1fIXmm_1TEEvv",
+      "void f<--T>()" },
+    { "_Z1fIiJcvEE1fT0_IiJEEv",
+      "f f<int, char, void>(char<int>, void)" },
+    { "_Z1fPA1_FvvE",
+      "f(void ( (*) [1])())" },
+    { "_Z1fDoFviE",
+      "f(void (int) noexcept)" },
+    { "_Z1fM1AKDoFvvE",
+      "f(void (A::*)() noexcept const)" },
+    { "_Z1fKDoDxFviE",
+      "f(void (int) transaction_safe noexcept const)" },
+    { "_Z1fIXszfp_EEvv",
+      "void f<sizeof {parm#1}>()" },
+    { "_Z1fPFvvEPFS0_vE",
+      "f(void (*)(), void (*(*)())())" },
+    { "_Z1fIJEiEvv",
+      "void f<, int>()" },
+    { "_ZZ1fvEd0_1x",
+      "f()::{default arg#2}::x" },
+    /* alignof a type: LLVM's llvm-cxxfilt; libstdc++ 12 reads the operand as an
+     * expression and fails */
+    { "_Z1fIXatiEEvv",
+      "void f<alignof (int)>()" },
 };
 
 static const struct {
@@ -243,6 +315,8 @@ int main(void)
        "a cut name: NULL");
     ok(gp_demangle("_Z3fooS_") == NULL, "substitution out of range: NULL");
     ok(gp_demangle("_Z3fooT_") == NULL, "template parameter out of range: NULL");
+    /* a nested name that is a prefix alone is not a name (c++filt rejects it) */
+    ok(gp_demangle("_ZNKRSoE") == NULL, "nested name without a last component: NULL");
     ok(gp_demangle("_Z999999999999x") == NULL, "absurd length: NULL");
     /* substitutions that double at each level: 4 levels print, 40 would need 2^40 bytes */
     d = gp_demangle("_Z1fPFvvEPFvS0_S0_EPFvS2_S2_EPFvS4_S4_E");
